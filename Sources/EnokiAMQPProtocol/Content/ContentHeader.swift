@@ -1,0 +1,44 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import NIOCore
+
+/// A content header frame's payload: the size of the body that follows and the message properties.
+public struct ContentHeader: Sendable, Hashable {
+    /// The class of the content; always 60 (basic) in AMQP 0-9-1.
+    public var classID: UInt16
+    /// The total size of the body, in bytes, over all the body frames that follow.
+    public var bodySize: UInt64
+    /// The message properties.
+    public var properties: BasicProperties
+
+    /// Creates a content header.
+    public init(classID: UInt16 = 60, bodySize: UInt64, properties: BasicProperties) {
+        self.classID = classID
+        self.bodySize = bodySize
+        self.properties = properties
+    }
+
+    /// Writes the header's payload (class, weight, body size, properties).
+    public func encode(into buffer: inout ByteBuffer) throws(AMQPProtocolError) {
+        buffer.writeInteger(self.classID)
+        buffer.writeInteger(UInt16(0))  // weight, unused
+        buffer.writeInteger(self.bodySize)
+        try self.properties.encode(into: &buffer)
+    }
+
+    /// Reads a header's payload.
+    ///
+    /// - Throws: ``AMQPProtocolError`` when the class is not basic or the properties are malformed.
+    public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> ContentHeader {
+        let classID = try buffer.readAMQPInteger(as: UInt16.self)
+        guard classID == 60 else {
+            throw AMQPProtocolError(.invalidContentHeader, "content header for class \(classID) (only basic, 60, has content)")
+        }
+        _ = try buffer.readAMQPInteger(as: UInt16.self)
+        let bodySize = try buffer.readAMQPInteger(as: UInt64.self)
+        let properties = try BasicProperties.decode(from: &buffer)
+        return ContentHeader(classID: classID, bodySize: bodySize, properties: properties)
+    }
+}
