@@ -360,6 +360,16 @@ def gen_method_file():
     out.append("        }")
     out.append("    }")
     out.append("")
+    out.append("    /// The name of the method with the given ids, for example `queue.declare` for 50 and 10, or `nil`.")
+    out.append("    public static func name(classID: UInt16, methodID: UInt16) -> String? {")
+    out.append("        switch (UInt32(classID) << 16) | UInt32(methodID) {")
+    for (cls, cid, methods) in SPEC:
+        for (m, mid, *_rest) in methods:
+            out.append(f"        case {(cid << 16) | mid}: return \"{cls}.{m}\"")
+    out.append("        default: return nil")
+    out.append("        }")
+    out.append("    }")
+    out.append("")
     out.append("    /// Whether a content header and body frames follow the method on its channel.")
     out.append("    public var hasContent: Bool {")
     out.append("        switch self {")

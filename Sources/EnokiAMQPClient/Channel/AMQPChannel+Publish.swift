@@ -1,0 +1,99 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import EnokiAMQPProtocol
+public import NIOCore
+
+/// The broker's eventual answer to one publish.
+///
+/// Publishing returns as soon as the message is on its way; the confirmation is awaited separately, so that many
+/// publishes can be in flight at once (waiting for each confirm before the next publish is several times slower).
+public struct PublishConfirmation: Sendable {
+    let future: EventLoopFuture<PublishOutcome>?
+
+    /// Waits for the broker's confirm. On a channel without publisher confirms, returns
+    /// ``PublishOutcome/unconfirmed`` at once.
+    ///
+    /// - Throws: ``AMQPError`` when the channel or connection closed before the broker confirmed the message.
+    public func outcome() async throws(AMQPError) -> PublishOutcome {
+        guard let future else { return .unconfirmed }
+        do {
+            return try await future.get()
+        } catch let error as AMQPError {
+            throw error
+        } catch {
+            throw AMQPError(.connectionLost, "\(error)", underlying: error)
+        }
+    }
+}
+
+extension AMQPChannel {
+    /// Publishes a message.
+    ///
+    /// Returns once the message is handed to the connection; await the returned confirmation's
+    /// ``PublishConfirmation/outcome()`` for the broker's answer when the channel is in confirm mode
+    /// (``enablePublisherConfirms()``). A `mandatory` message that no queue takes comes back as
+    /// ``PublishOutcome/returned(_:)``. When the socket cannot keep up, publishing suspends until it can.
+    ///
+    /// - Parameters:
+    ///   - body: The message body.
+    ///   - exchange: The exchange; `""` is the default exchange, which routes to the queue named by `routingKey`.
+    ///   - routingKey: The routing key.
+    ///   - mandatory: Ask the broker to return the message when no queue takes it.
+    ///   - properties: The message properties.
+    /// - Returns: The broker's eventual answer.
+    /// - Throws: ``AMQPError`` when the channel is closed or a name is longer than 255 bytes.
+    @discardableResult
+    public func publish(
+        _ body: ByteBuffer,
+        exchange: String = "",
+        routingKey: String,
+        mandatory: Bool = false,
+        properties: BasicProperties = BasicProperties()
+    ) async throws(AMQPError) -> PublishConfirmation {
+        try self.checkOpen()
+        try Self.checkShortString(exchange, "exchange name")
+        try Self.checkShortString(routingKey, "routing key")
+        let nioChannel = self.connection.nioChannel
+        if !nioChannel.isWritable {
+            await self.connection.status.waitUntilWritable { nioChannel.isWritable }
+            try self.checkOpen()
+        }
+        let request = PublishRequest(
+            exchange: exchange,
+            routingKey: routingKey,
+            mandatory: mandatory,
+            properties: properties,
+            body: body
+        )
+        if self.publisherConfirmsEnabled {
+            let promise = self.connection.queue.eventLoop.makePromise(of: PublishOutcome.self)
+            self.connection.queue.enqueue(.publish(self.key, request, promise))
+            return PublishConfirmation(future: promise.futureResult)
+        }
+        self.connection.queue.enqueue(.publish(self.key, request, nil))
+        return PublishConfirmation(future: nil)
+    }
+
+    /// Publishes a message with a body given as bytes or text; see
+    /// ``publish(_:exchange:routingKey:mandatory:properties:)``.
+    @discardableResult
+    public func publish(
+        _ body: some Collection<UInt8>,
+        exchange: String = "",
+        routingKey: String,
+        mandatory: Bool = false,
+        properties: BasicProperties = BasicProperties()
+    ) async throws(AMQPError) -> PublishConfirmation {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(body)
+        return try await self.publish(
+            buffer,
+            exchange: exchange,
+            routingKey: routingKey,
+            mandatory: mandatory,
+            properties: properties
+        )
+    }
+}

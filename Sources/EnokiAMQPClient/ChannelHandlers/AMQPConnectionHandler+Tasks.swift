@@ -1,0 +1,293 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPProtocol
+import Logging
+import NIOCore
+
+extension AMQPConnectionHandler {
+    /// Runs a batch of tasks from the facades, then writes what they produced in one flush.
+    func run(tasks: [HandlerTask]) {
+        for task in tasks {
+            self.run(task)
+        }
+        self.flush()
+    }
+
+    private func run(_ task: HandlerTask) {
+        switch task {
+        case .openChannel(let status, let promise):
+            self.openChannel(status: status, promise: promise)
+        case .request(let key, let method, let promise):
+            guard self.channel(key, orFail: promise) else { return }
+            self.sendRequest(method, token: RequestToken(promise: promise), key: key)
+        case .consume(let key, let consume, let registration, let promise):
+            guard self.channel(key, orFail: promise) else { return }
+            self.channels[key.id]!.consumers[registration.tag] = ConsumerEntry(registration: registration)
+            let token = RequestToken(promise: promise)
+            token.consumerTag = registration.tag
+            self.sendRequest(.basicConsume(consume), token: token, key: key)
+        case .publish(let key, let request, let promise):
+            self.publish(request, key: key, promise: promise)
+        case .acknowledge(let key, let method):
+            guard let entry = self.channels[key.id], entry.generation == key.generation, entry.machine.isOpen else {
+                self.logger.debug(
+                    "acknowledgement for a closed channel dropped",
+                    metadata: [LogKey.channelID: "\(key.id)"]
+                )
+                return
+            }
+            self.write(method, channelID: key.id)
+        case .closeChannel(let key, let promise):
+            guard let entry = self.channels[key.id], entry.generation == key.generation else {
+                promise.succeed(.method(.channelCloseOk))
+                return
+            }
+            _ = entry
+            let action = self.channels[key.id]!.machine.closeRequested(token: RequestToken(promise: promise))
+            self.run(action, channelID: key.id)
+        case .closeConnection(let promise):
+            self.requestConnectionClose(promise)
+        case .consumerDemand(let key, let tag, let resume):
+            guard self.channels[key.id]?.generation == key.generation else { return }
+            self.setConsumerPaused(!resume, tag: tag, channelID: key.id)
+        case .consumerTerminated(let key, let tag):
+            self.consumerTerminated(tag: tag, key: key)
+        }
+    }
+
+    /// Whether the channel is the one the facade means; if not, fails the promise.
+    private func channel(_ key: ChannelKey, orFail promise: EventLoopPromise<RequestReply>) -> Bool {
+        guard let entry = self.channels[key.id], entry.generation == key.generation else {
+            promise.fail(
+                self.connectionCloseError ?? AMQPError(.channelClosed, "channel \(key.id) is closed")
+            )
+            return false
+        }
+        if let error = entry.status.closeError {
+            promise.fail(error)
+            return false
+        }
+        return true
+    }
+
+    private func openChannel(status: ChannelStatus, promise: EventLoopPromise<RequestReply>) {
+        guard self.connectionIsOpen else {
+            promise.fail(self.connectionCloseError ?? AMQPError(.connectionClosed, "the connection is not open"))
+            return
+        }
+        guard let id = self.allocateChannelID() else {
+            promise.fail(AMQPError(.channelLimitReached, "all channel numbers the broker allows are in use"))
+            return
+        }
+        let token = RequestToken(promise: promise)
+        self.scheduleTimeout(for: token, method: "channel.open", channelID: id)
+        self.channels[id] = ChannelEntry(
+            generation: self.makeGeneration(),
+            machine: ChannelStateMachine(channelID: id, openToken: token),
+            status: status
+        )
+        self.write(.channelOpen, channelID: id)
+    }
+
+    private func sendRequest(_ method: AMQPMethod, token: RequestToken, key: ChannelKey) {
+        if case .basicCancel(let cancel) = method {
+            token.cancelsConsumer = cancel.consumerTag
+        }
+        let action = self.channels[key.id]!.machine.requestSent(method, token: token)
+        if case .send = action {
+            self.scheduleTimeout(for: token, method: method.name, channelID: key.id)
+        }
+        self.run(action, channelID: key.id)
+    }
+
+    private func scheduleTimeout(for token: RequestToken, method: String, channelID: UInt16) {
+        guard let context = self.context else { return }
+        let timeout = self.operationTimeout
+        token.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            guard !token.isDone else { return }
+            token.fail(
+                AMQPError(
+                    .operationTimedOut,
+                    "the broker did not answer \(method) on channel \(channelID) within \(timeout.nanoseconds / 1_000_000) ms"
+                )
+            )
+            guard self.channels[channelID] != nil else { return }
+            let action = self.channels[channelID]!.machine.requestTimedOut(token: RequestToken(promise: nil))
+            self.run(action, channelID: channelID)
+            self.flush()
+        }
+    }
+
+    private func publish(_ request: PublishRequest, key: ChannelKey, promise: EventLoopPromise<PublishOutcome>?) {
+        guard self.channels[key.id]?.generation == key.generation else {
+            promise?.fail(self.connectionCloseError ?? AMQPError(.channelClosed, "channel \(key.id) is closed"))
+            return
+        }
+        guard self.channels[key.id]!.machine.isOpen else {
+            promise?.fail(self.channels[key.id]!.status.closeError ?? AMQPError(.channelClosed, "channel \(key.id) is not open"))
+            return
+        }
+        // Encode first: a publish that cannot be encoded (a header key over 255 bytes, say) fails alone and
+        // takes no confirm sequence number.
+        let mark = self.outboundWriterIndex
+        do {
+            try self.writeContent(
+                .basicPublish(.init(exchange: request.exchange, routingKey: request.routingKey, mandatory: request.mandatory)),
+                properties: request.properties,
+                body: request.body,
+                channelID: key.id
+            )
+        } catch {
+            self.rewindOutbound(to: mark)
+            promise?.fail(AMQPError(.invalidArgument, "the message cannot be published: \(error.message)", underlying: error))
+            return
+        }
+        let decision = self.channels[key.id]!.machine.publishSent(
+            mandatory: request.mandatory,
+            route: .init(
+                exchange: request.exchange,
+                routingKey: request.routingKey,
+                correlationID: request.properties.correlationID,
+                messageID: request.properties.messageID
+            ),
+            token: promise
+        )
+        switch decision {
+        case .failure(let error):
+            promise?.fail(error)
+        case .success(let sequence):
+            if sequence == nil {
+                promise?.succeed(.unconfirmed)
+            }
+        }
+    }
+
+    private func consumerTerminated(tag: String, key: ChannelKey) {
+        guard let entry = self.channels[key.id], entry.generation == key.generation,
+            let consumer = entry.consumers[tag], !consumer.terminated
+        else { return }
+        self.channels[key.id]!.consumers[tag]!.terminated = true
+        if consumer.paused {
+            self.setConsumerPaused(false, tag: tag, channelID: key.id)
+        }
+        guard entry.machine.isOpen else { return }
+        self.sendRequest(.basicCancel(.init(consumerTag: tag)), token: RequestToken(promise: nil), key: key)
+    }
+
+    // MARK: Channel actions
+
+    func run(_ action: ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>.Action, channelID: UInt16) {
+        switch action {
+        case .send(let method):
+            self.write(method, channelID: channelID)
+        case .succeedRequest(let token, let method):
+            self.requestSucceeded(token, method: method, channelID: channelID)
+        case .failRequest(let token, let error):
+            self.requestFailed(token, error: error, channelID: channelID)
+        case .resolveConfirmations(let confirmations):
+            for (promise, outcome) in confirmations {
+                promise.succeed(outcome)
+            }
+        case .deliver(let content):
+            self.deliver(content, channelID: channelID)
+        case .succeedGet(let token, let content):
+            token.succeed(.content(content))
+        case .unmatchedReturn(let message):
+            self.channels[channelID]?.status.yieldReturn(message)
+        case .closed(let sendCloseOk, let succeed, let fail, let failConfirmations, let error):
+            if sendCloseOk {
+                self.write(.channelCloseOk, channelID: channelID)
+            }
+            guard let entry = self.channels.removeValue(forKey: channelID) else { return }
+            entry.status.markClosed(error)
+            for token in succeed {
+                token.succeed(.method(.channelCloseOk))
+            }
+            for token in fail {
+                token.fail(error)
+            }
+            for promise in failConfirmations {
+                promise.fail(error)
+            }
+            let clean = error.code == .channelClosed
+            for (_, consumer) in entry.consumers {
+                if consumer.paused {
+                    self.pausedConsumersAdjusted(by: -1)
+                }
+                if clean {
+                    consumer.registration.source.finish()
+                } else {
+                    consumer.registration.source.finish(error)
+                }
+            }
+            if !clean {
+                self.logger.debug("channel closed", metadata: [LogKey.channelID: "\(channelID)", LogKey.error: "\(error)"])
+            }
+        case .protocolViolation(let error):
+            self.protocolViolation(error)
+        case .none:
+            return
+        }
+    }
+
+    private func requestSucceeded(_ token: RequestToken, method: AMQPMethod, channelID: UInt16) {
+        if case .channelOpenOk = method, let generation = self.channels[channelID]?.generation {
+            token.succeed(.opened(ChannelKey(id: channelID, generation: generation)))
+            return
+        }
+        if let tag = token.cancelsConsumer, let consumer = self.channels[channelID]?.consumers[tag] {
+            self.removeConsumer(tag, channelID: channelID)
+            consumer.registration.source.finish()
+        }
+        token.succeed(.method(method))
+    }
+
+    private func requestFailed(_ token: RequestToken, error: AMQPError, channelID: UInt16) {
+        if let tag = token.consumerTag, let consumer = self.channels[channelID]?.consumers[tag] {
+            self.removeConsumer(tag, channelID: channelID)
+            consumer.registration.source.finish(error)
+        }
+        token.fail(error)
+    }
+
+    private func deliver(_ content: AMQPContent, channelID: UInt16) {
+        guard case .basicDeliver(let deliver) = content.method else { return }
+        guard let consumer = self.channels[channelID]?.consumers[deliver.consumerTag] else {
+            self.logger.debug(
+                "delivery for an unknown consumer dropped",
+                metadata: [LogKey.channelID: "\(channelID)", LogKey.consumerTag: "\(deliver.consumerTag)"]
+            )
+            return
+        }
+        if consumer.terminated {
+            // Nobody reads this consumer any more: give the message back so another consumer gets it.
+            if !consumer.registration.noAck {
+                self.write(.basicReject(.init(deliveryTag: deliver.deliveryTag, requeue: true)), channelID: channelID)
+            }
+            return
+        }
+        let delivery = AMQPDelivery(
+            exchange: deliver.exchange,
+            routingKey: deliver.routingKey,
+            deliveryTag: DeliveryTag(rawValue: deliver.deliveryTag),
+            redelivered: deliver.redelivered,
+            consumerTag: ConsumerTag(rawValue: deliver.consumerTag),
+            properties: content.properties,
+            body: content.body,
+            channel: consumer.registration.channel
+        )
+        switch consumer.registration.source.yield(delivery) {
+        case .produceMore:
+            return
+        case .stopProducing:
+            self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
+        case .dropped:
+            self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: self.channels[channelID]!.generation))
+            if !consumer.registration.noAck {
+                self.write(.basicReject(.init(deliveryTag: deliver.deliveryTag, requeue: true)), channelID: channelID)
+            }
+        }
+    }
+}

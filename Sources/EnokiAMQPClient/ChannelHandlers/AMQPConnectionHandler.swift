@@ -1,0 +1,496 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPProtocol
+import Logging
+import NIOCore
+
+/// The one channel handler of a connection: it decodes frames, hands each one to the connection or channel
+/// state machine, and carries out what the machine answers. It makes no protocol decisions of its own.
+///
+/// Everything here runs on the connection's event loop: frames from the broker, tasks from the facades
+/// (through ``HandlerTaskQueue``), heartbeat ticks and request timeouts.
+final class AMQPConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What the connect call learns when the handshake is done.
+    struct Established: Sendable {
+        var tuning: ConnectionStateMachine.Tuning
+        var serverProperties: FieldTable
+    }
+
+    struct ConsumerEntry {
+        var registration: ConsumerRegistration
+        var paused = false
+        /// The user stopped iterating; deliveries still arriving go back to the queue.
+        var terminated = false
+    }
+
+    struct ChannelEntry {
+        var generation: UInt64
+        var machine: ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>
+        var consumers: [String: ConsumerEntry] = [:]
+        let status: ChannelStatus
+    }
+
+    private var stateMachine: ConnectionStateMachine
+    private var decoder = AMQPFrameDecoder(maximumFrameSize: 1 << 20)
+    private var cumulation: ByteBuffer?
+    private var outbound: ByteBuffer
+    private var frameMax: UInt32 = AMQPFrame.minimumFrameMax
+    private var channelMax: UInt16 = 0
+    var channels: [UInt16: ChannelEntry] = [:]
+    private var nextGeneration: UInt64 = 1
+    private var nextChannelHint: UInt16 = 1
+
+    private(set) var context: ChannelHandlerContext?
+    private var connectPromise: EventLoopPromise<Established>?
+    private var closePromises: [EventLoopPromise<Void>] = []
+    private var handshakeTimeout: Scheduled<Void>?
+    private var heartbeat = HeartbeatMonitor()
+    private var heartbeatTask: Scheduled<Void>?
+    private var pausedConsumers = 0
+    private var readHeldBack = false
+
+    let status: ConnectionStatus
+    let logger: Logger
+    let operationTimeout: TimeAmount
+    private let connectTimeout: TimeAmount
+    private let maximumBodySize: UInt64 = 512 * 1024 * 1024
+
+    init(
+        settings: ConnectionStateMachine.Settings,
+        connectPromise: EventLoopPromise<Established>,
+        status: ConnectionStatus,
+        connectTimeout: TimeAmount,
+        operationTimeout: TimeAmount,
+        logger: Logger
+    ) {
+        self.stateMachine = ConnectionStateMachine(settings: settings)
+        self.connectPromise = connectPromise
+        self.status = status
+        self.connectTimeout = connectTimeout
+        self.operationTimeout = operationTimeout
+        self.logger = logger
+        self.outbound = ByteBuffer()
+    }
+
+    // MARK: Pipeline events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.outbound = context.channel.allocator.buffer(capacity: 4096)
+        if context.channel.isActive {
+            self.connected(context: context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.connected(context: context)
+        context.fireChannelActive()
+    }
+
+    private func connected(context: ChannelHandlerContext) {
+        self.handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: self.connectTimeout) {
+            self.run(
+                self.stateMachine.errorHappened(
+                    AMQPError(.handshakeFailed, "the broker did not complete the AMQP handshake in time"),
+                    replyCode: nil
+                )
+            )
+            self.flush()
+        }
+        self.run(self.stateMachine.channelActive())
+        self.flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.run(self.stateMachine.channelInactive())
+        let promises = self.closePromises
+        self.closePromises = []
+        for promise in promises {
+            promise.succeed()
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.logger.debug("amqp connection error", metadata: [LogKey.error: "\(error)"])
+        self.run(
+            self.stateMachine.errorHappened(
+                AMQPError(.connectionLost, "the connection to the broker failed", underlying: error),
+                replyCode: nil
+            )
+        )
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = self.unwrapInboundIn(data)
+        self.heartbeat.didRead()
+        if var cumulation = self.cumulation {
+            self.cumulation = nil
+            cumulation.writeBuffer(&buffer)
+            self.process(&cumulation)
+            if cumulation.readableBytes > 0 {
+                cumulation.discardReadBytes()
+                self.cumulation = cumulation
+            }
+        } else {
+            self.process(&buffer)
+            if buffer.readableBytes > 0 {
+                self.cumulation = buffer
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.status.resumeWritabilityWaiters()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.pausedConsumers > 0 {
+            self.readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: Frames
+
+    private func process(_ buffer: inout ByteBuffer) {
+        do {
+            while self.context != nil, let frame = try self.decoder.decodeFrame(buffer: &buffer) {
+                self.handle(frame)
+            }
+        } catch {
+            self.logger.debug("undecodable bytes from the broker", metadata: [LogKey.error: "\(error)"])
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+            self.run(
+                self.stateMachine.errorHappened(
+                    AMQPError(.protocolViolation, "the broker sent bytes that do not decode: \(error.message)", underlying: error),
+                    replyCode: .frameError
+                )
+            )
+        }
+    }
+
+    private func handle(_ frame: AMQPFrame) {
+        switch frame.payload {
+        case .heartbeat:
+            return
+        case .method(let method) where frame.channelID == 0:
+            self.handleConnectionMethod(method)
+        case .method(let method):
+            self.handleChannelMethod(method, channelID: frame.channelID)
+        case .header(let header):
+            self.withChannel(frame.channelID) { $0.machine.headerReceived(header) }
+        case .body(let chunk):
+            self.withChannel(frame.channelID) { $0.machine.bodyReceived(chunk) }
+        }
+    }
+
+    private func handleConnectionMethod(_ method: AMQPMethod) {
+        switch method {
+        case .connectionStart(let start):
+            self.run(self.stateMachine.startReceived(start))
+        case .connectionSecure:
+            self.run(self.stateMachine.secureReceived())
+        case .connectionTune(let tune):
+            self.run(self.stateMachine.tuneReceived(tune))
+        case .connectionOpenOk:
+            self.run(self.stateMachine.openOkReceived())
+        case .connectionClose(let close):
+            self.run(self.stateMachine.closeReceived(close))
+        case .connectionCloseOk:
+            self.run(self.stateMachine.closeOkReceived())
+        case .connectionBlocked(let blocked):
+            self.run(self.stateMachine.blockedReceived(reason: blocked.reason))
+        case .connectionUnblocked:
+            self.run(self.stateMachine.unblockedReceived())
+        case .connectionUpdateSecretOk:
+            return
+        default:
+            self.run(
+                self.stateMachine.errorHappened(
+                    AMQPError(.protocolViolation, "the broker sent \(method.name) on channel 0"),
+                    replyCode: .commandInvalid
+                )
+            )
+        }
+    }
+
+    private func handleChannelMethod(_ method: AMQPMethod, channelID: UInt16) {
+        switch method {
+        case .channelClose(let close):
+            self.withChannel(channelID) { $0.machine.closeReceived(close) }
+        case .channelCloseOk:
+            self.withChannel(channelID) { $0.machine.closeOkReceived() }
+        case .basicAck(let ack):
+            self.withChannel(channelID) { $0.machine.ackReceived(deliveryTag: ack.deliveryTag, multiple: ack.multiple) }
+        case .basicNack(let nack):
+            self.withChannel(channelID) { $0.machine.nackReceived(deliveryTag: nack.deliveryTag, multiple: nack.multiple) }
+        case .basicDeliver, .basicReturn, .basicGetOk:
+            self.withChannel(channelID) { $0.machine.contentMethodReceived(method) }
+        case .basicCancel(let cancel):
+            self.consumerCancelledByBroker(channelID: channelID, cancel: cancel)
+        case .channelFlow(let flow):
+            self.write(.channelFlowOk(.init(active: flow.active)), channelID: channelID)
+        default:
+            self.withChannel(channelID) { $0.machine.replyReceived(method) }
+        }
+    }
+
+    /// Runs a channel machine event and carries out its action. Frames for a channel we do not know (one we
+    /// have just closed, say) are dropped.
+    private func withChannel(
+        _ channelID: UInt16,
+        _ event: (inout ChannelEntry) -> ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>.Action
+    ) {
+        guard self.channels[channelID] != nil else {
+            self.logger.debug("frame for a channel that is not open", metadata: [LogKey.channelID: "\(channelID)"])
+            return
+        }
+        let action = event(&self.channels[channelID]!)
+        self.run(action, channelID: channelID)
+    }
+
+    private func consumerCancelledByBroker(channelID: UInt16, cancel: AMQPMethod.Basic.Cancel) {
+        guard let entry = self.channels[channelID] else { return }
+        if let consumer = entry.consumers[cancel.consumerTag] {
+            self.removeConsumer(cancel.consumerTag, channelID: channelID)
+            consumer.registration.source.finish(
+                AMQPError(
+                    .consumerCancelledByBroker,
+                    "the broker cancelled consumer \(cancel.consumerTag) (was its queue deleted?)"
+                )
+            )
+        }
+        if !cancel.noWait {
+            self.write(.basicCancelOk(.init(consumerTag: cancel.consumerTag)), channelID: channelID)
+        }
+    }
+
+    // MARK: Connection actions
+
+    func run(_ action: ConnectionStateMachine.Action) {
+        switch action {
+        case .sendProtocolHeader:
+            self.outbound.writeBytes(AMQPProtocolHeader.bytes)
+        case .send(let method):
+            self.write(method, channelID: 0)
+        case .sendTuneOkAndOpen(let tuneOk, let open, let tuning):
+            self.write(tuneOk, channelID: 0)
+            self.write(open, channelID: 0)
+            self.frameMax = tuning.frameMax == 0 ? .max : tuning.frameMax
+            self.channelMax = tuning.channelMax == 0 ? .max : tuning.channelMax
+            self.decoder.maximumFrameSize = self.frameMax
+            self.startHeartbeats(seconds: tuning.heartbeat)
+        case .established(let tuning, let serverProperties):
+            self.handshakeTimeout?.cancel()
+            self.handshakeTimeout = nil
+            self.connectPromise?.succeed(Established(tuning: tuning, serverProperties: serverProperties))
+            self.connectPromise = nil
+        case .sendClose(let method, let error, let closeSocket):
+            self.write(method, channelID: 0)
+            self.flush()
+            self.failAll(error)
+            if closeSocket {
+                self.context?.close(promise: nil)
+            }
+        case .closeSocket(let sendCloseOk, let error):
+            if sendCloseOk {
+                self.write(.connectionCloseOk, channelID: 0)
+            }
+            self.flush()
+            self.failAll(error)
+            self.context?.close(promise: nil)
+        case .failAll(let error):
+            self.failAll(error)
+        case .blocked(let reason):
+            self.logger.debug("broker blocked the connection", metadata: [LogKey.reason: "\(reason)"])
+            self.status.setBlocked(reason)
+        case .unblocked:
+            self.status.setBlocked(nil)
+        case .none:
+            return
+        }
+    }
+
+    /// Fails everything waiting on the connection with the error it ended with.
+    private func failAll(_ error: AMQPError) {
+        self.handshakeTimeout?.cancel()
+        self.handshakeTimeout = nil
+        self.heartbeatTask?.cancel()
+        self.heartbeatTask = nil
+        if let promise = self.connectPromise {
+            self.connectPromise = nil
+            promise.fail(error)
+        }
+        for channelID in Array(self.channels.keys) {
+            self.withChannel(channelID) { $0.machine.connectionClosed(error) }
+        }
+        self.channels = [:]
+        self.pausedConsumers = 0
+        self.status.markClosed(error)
+    }
+
+    private func startHeartbeats(seconds: UInt16) {
+        guard seconds > 0 else { return }
+        self.scheduleHeartbeatTick(interval: .milliseconds(Int64(seconds) * 500), seconds: seconds)
+    }
+
+    private func scheduleHeartbeatTick(interval: TimeAmount, seconds: UInt16) {
+        guard let context = self.context else { return }
+        self.heartbeatTask = context.eventLoop.assumeIsolated().scheduleTask(in: interval) {
+            switch self.heartbeat.tick(readsPaused: self.pausedConsumers > 0) {
+            case .none:
+                break
+            case .sendHeartbeat:
+                self.outbound.writeBytes([AMQPFrame.FrameType.heartbeat.rawValue, 0, 0, 0, 0, 0, 0, AMQPFrame.frameEnd])
+                self.flush()
+            case .brokerSilent:
+                self.logger.debug("broker missed its heartbeats")
+                self.run(
+                    self.stateMachine.errorHappened(
+                        AMQPError(
+                            .heartbeatTimeout,
+                            "the broker sent nothing for two heartbeat intervals (\(seconds * 2) s); the connection is dead"
+                        ),
+                        replyCode: nil
+                    )
+                )
+                return
+            }
+            if self.heartbeatTask != nil {
+                self.scheduleHeartbeatTick(interval: interval, seconds: seconds)
+            }
+        }
+    }
+
+    // MARK: Output
+
+    func write(_ method: AMQPMethod, channelID: UInt16) {
+        do {
+            try AMQPFrameEncoder.encodeMethod(method, channelID: channelID, frameMax: self.frameMax, into: &self.outbound)
+        } catch {
+            // Only reachable through arguments the facades check first; never put a half frame on the wire.
+            self.logger.error("could not encode a method", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    func writeContent(
+        _ method: AMQPMethod,
+        properties: BasicProperties,
+        body: ByteBuffer,
+        channelID: UInt16
+    ) throws(AMQPProtocolError) {
+        try AMQPFrameEncoder.encodeContent(
+            method,
+            properties: properties,
+            body: body,
+            channelID: channelID,
+            frameMax: self.frameMax,
+            into: &self.outbound
+        )
+    }
+
+    var outboundWriterIndex: Int { self.outbound.writerIndex }
+
+    func rewindOutbound(to writerIndex: Int) {
+        self.outbound.moveWriterIndex(to: writerIndex)
+    }
+
+    func flush() {
+        guard self.outbound.readableBytes > 0, let context = self.context else { return }
+        self.heartbeat.didWrite()
+        let buffer = self.outbound
+        self.outbound = context.channel.allocator.buffer(capacity: 4096)
+        context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+    }
+
+    // MARK: Consumer back-pressure
+
+    func setConsumerPaused(_ paused: Bool, tag: String, channelID: UInt16) {
+        guard let consumer = self.channels[channelID]?.consumers[tag], consumer.paused != paused else { return }
+        self.channels[channelID]!.consumers[tag]!.paused = paused
+        self.pausedConsumers += paused ? 1 : -1
+        if self.pausedConsumers == 0, self.readHeldBack, let context = self.context {
+            self.readHeldBack = false
+            context.read()
+        }
+    }
+
+    func removeConsumer(_ tag: String, channelID: UInt16) {
+        guard let consumer = self.channels[channelID]?.consumers.removeValue(forKey: tag) else { return }
+        if consumer.paused {
+            self.pausedConsumersAdjusted(by: -1)
+        }
+    }
+
+    func pausedConsumersAdjusted(by delta: Int) {
+        self.pausedConsumers += delta
+        if self.pausedConsumers == 0, self.readHeldBack, let context = self.context {
+            self.readHeldBack = false
+            context.read()
+        }
+    }
+
+    // MARK: Allocation
+
+    func allocateChannelID() -> UInt16? {
+        guard self.channelMax > 0, self.channels.count < Int(self.channelMax) else { return nil }
+        var candidate = self.nextChannelHint
+        for _ in 0..<Int(self.channelMax) {
+            if candidate == 0 || candidate > self.channelMax { candidate = 1 }
+            if self.channels[candidate] == nil {
+                self.nextChannelHint = candidate &+ 1
+                return candidate
+            }
+            candidate &+= 1
+        }
+        return nil
+    }
+
+    func makeGeneration() -> UInt64 {
+        defer { self.nextGeneration += 1 }
+        return self.nextGeneration
+    }
+
+    var connectionIsOpen: Bool { self.stateMachine.isOpen }
+
+    var connectionCloseError: AMQPError? { self.stateMachine.closeError }
+
+    /// Closes the connection: `connection.close`, then the socket once `close-ok` arrives (or the operation
+    /// timeout passes). The promise succeeds when the socket is closed.
+    func requestConnectionClose(_ promise: EventLoopPromise<Void>) {
+        guard let context = self.context, context.channel.isActive else {
+            promise.succeed()
+            return
+        }
+        self.closePromises.append(promise)
+        self.run(self.stateMachine.closeRequested())
+        self.flush()
+        context.eventLoop.assumeIsolated().scheduleTask(in: self.operationTimeout) {
+            self.context?.close(promise: nil)
+        }
+    }
+
+    func protocolViolation(_ error: AMQPError) {
+        self.run(self.stateMachine.errorHappened(error, replyCode: .unexpectedFrame))
+    }
+}

@@ -1,0 +1,81 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPProtocol
+import NIOCore
+
+/// A channel as the handler knows it: its number and the generation that tells one opening of a number from
+/// the next, so that an ack meant for a closed channel never reaches a new channel with the same number.
+struct ChannelKey: Hashable, Sendable {
+    var id: UInt16
+    var generation: UInt64
+}
+
+/// What answers a synchronous request.
+enum RequestReply: Sendable {
+    case method(AMQPMethod)
+    case content(AMQPContent)
+    case opened(ChannelKey)
+}
+
+/// A publish, as the facade hands it to the handler.
+struct PublishRequest: Sendable {
+    var exchange: String
+    var routingKey: String
+    var mandatory: Bool
+    var properties: BasicProperties
+    var body: ByteBuffer
+}
+
+/// A consumer's place in the handler: where its deliveries go.
+struct ConsumerRegistration: Sendable {
+    var tag: String
+    var noAck: Bool
+    var source: AMQPConsumer.Source
+    var channel: AMQPChannel
+}
+
+/// Work the facades hand to the connection handler. It runs on the connection's event loop, in order.
+enum HandlerTask: Sendable {
+    case openChannel(ChannelStatus, EventLoopPromise<RequestReply>)
+    case request(ChannelKey, AMQPMethod, EventLoopPromise<RequestReply>)
+    case consume(ChannelKey, AMQPMethod.Basic.Consume, ConsumerRegistration, EventLoopPromise<RequestReply>)
+    case publish(ChannelKey, PublishRequest, EventLoopPromise<PublishOutcome>?)
+    /// `basic.ack`, `basic.nack`, `basic.reject`: no reply.
+    case acknowledge(ChannelKey, AMQPMethod)
+    case closeChannel(ChannelKey, EventLoopPromise<RequestReply>)
+    case closeConnection(EventLoopPromise<Void>)
+    /// A consumer's buffer went above (`resume == false`) or back below (`true`) its limit.
+    case consumerDemand(ChannelKey, String, resume: Bool)
+    /// A consumer's sequence is no longer iterated.
+    case consumerTerminated(ChannelKey, String)
+}
+
+/// A pending synchronous request's answer, completed at most once, with its timeout.
+final class RequestToken {
+    private var promise: EventLoopPromise<RequestReply>?
+    var timeout: Scheduled<Void>?
+    /// For `basic.consume`: the consumer to drop if the request fails.
+    var consumerTag: String?
+    /// For `basic.cancel`: the consumer to finish when the cancel is confirmed.
+    var cancelsConsumer: String?
+
+    init(promise: EventLoopPromise<RequestReply>?) {
+        self.promise = promise
+    }
+
+    var isDone: Bool { self.promise == nil }
+
+    func succeed(_ reply: RequestReply) {
+        self.timeout?.cancel()
+        self.promise?.succeed(reply)
+        self.promise = nil
+    }
+
+    func fail(_ error: any Error) {
+        self.timeout?.cancel()
+        self.promise?.fail(error)
+        self.promise = nil
+    }
+}

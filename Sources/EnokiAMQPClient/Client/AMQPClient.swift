@@ -1,0 +1,247 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// Keeps a connection to the broker open: connects, reconnects with backoff when the connection drops, and
+/// tells its owner each time, so that the owner can declare its topology again and restart its consumers.
+///
+/// Run it under a `ServiceGroup` (or call ``run()`` in a task); it stops, closing the connection, on graceful
+/// shutdown or cancellation. A broker that is not up yet is retried with a warning naming the broker and the
+/// delay:
+///
+/// ```
+/// could not connect to amqp://guest:**@127.0.0.1:5672// (connection refused); retrying in 2.0 seconds
+/// ```
+///
+/// ```swift
+/// let client = AMQPClient(configuration: try .init(url: "amqp://guest:guest@127.0.0.1"), logger: logger) { connection in
+///     let channel = try await connection.openChannel()
+///     try await channel.declareQueue("work", durable: true)
+/// }
+/// ```
+public final class AMQPClient: Service, Sendable {
+    /// How long to wait between connection attempts.
+    public struct ReconnectPolicy: Sendable {
+        /// The wait after the first failure.
+        public var initialDelay: Duration
+        /// The longest wait.
+        public var maximumDelay: Duration
+        /// The factor by which each wait grows.
+        public var multiplier: Double
+
+        /// A policy; by default waits of 1, 2, 4, … seconds, at most 30.
+        public init(initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30), multiplier: Double = 2) {
+            self.initialDelay = initialDelay
+            self.maximumDelay = maximumDelay
+            self.multiplier = multiplier
+        }
+
+        /// The wait before attempt `attempt` (0 for the wait after the first failure).
+        public func delay(attempt: Int) -> Duration {
+            var delay = self.initialDelay
+            for _ in 0..<min(attempt, 64) {
+                delay = delay * self.multiplier
+                if delay >= self.maximumDelay { return self.maximumDelay }
+            }
+            return min(delay, self.maximumDelay)
+        }
+    }
+
+    /// What happens to the client's connection.
+    public enum Event: Sendable {
+        /// A connection is open (and `onConnect` has run on it).
+        case connected(AMQPConnection)
+        /// The connection was lost; the client reconnects.
+        case disconnected(AMQPError)
+        /// An attempt failed; the next one comes after the delay.
+        case connectFailed(AMQPError, retryIn: Duration)
+    }
+
+    private struct State {
+        var current: AMQPConnection?
+        var stopped = false
+        var waiters: [CheckedContinuation<AMQPConnection, any Error>] = []
+        var listeners: [AsyncStream<Event>.Continuation] = []
+    }
+
+    /// The connection settings.
+    public let configuration: AMQPConnection.Configuration
+    /// The reconnection waits.
+    public let reconnectPolicy: ReconnectPolicy
+    private let eventLoopGroup: any EventLoopGroup
+    private let logger: Logger
+    private let onConnect: (@Sendable (AMQPConnection) async throws -> Void)?
+    private let state = Mutex(State())
+
+    /// Creates a client; it connects when run.
+    ///
+    /// - Parameters:
+    ///   - configuration: Where and how to connect.
+    ///   - reconnectPolicy: How long to wait between attempts.
+    ///   - eventLoopGroup: The event loops for the connections.
+    ///   - logger: Where to log connection failures (warning) and reconnections.
+    ///   - onConnect: Runs on each new connection before it is handed out: declare topology, start consumers.
+    ///     If it throws, the connection is closed and the client tries again after the backoff.
+    public init(
+        configuration: AMQPConnection.Configuration,
+        reconnectPolicy: ReconnectPolicy = ReconnectPolicy(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger,
+        onConnect: (@Sendable (AMQPConnection) async throws -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.reconnectPolicy = reconnectPolicy
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        self.onConnect = onConnect
+    }
+
+    /// Connects and keeps the connection open until graceful shutdown or cancellation, then closes it.
+    public func run() async throws {
+        var attempt = 0
+        while !Task.isCancelled && !self.isShuttingDown {
+            let connection: AMQPConnection
+            do {
+                connection = try await AMQPConnection.connect(
+                    configuration: self.configuration,
+                    eventLoopGroup: self.eventLoopGroup,
+                    logger: self.logger
+                )
+                if let onConnect = self.onConnect {
+                    do {
+                        try await onConnect(connection)
+                    } catch {
+                        await connection.close()
+                        throw error
+                    }
+                }
+            } catch {
+                let amqpError = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)", underlying: error)
+                let delay = self.reconnectPolicy.delay(attempt: attempt)
+                attempt += 1
+                self.logger.warning(
+                    "could not connect to \(self.configuration.redactedURL) (\(amqpError.message)); retrying in \(Self.format(delay)) seconds",
+                    metadata: [LogKey.broker: "\(self.configuration.redactedURL)", LogKey.attempt: "\(attempt)"]
+                )
+                self.emit(.connectFailed(amqpError, retryIn: delay))
+                do {
+                    try await cancelWhenGracefulShutdown {
+                        try await Task.sleep(for: delay)
+                    }
+                } catch {
+                    break
+                }
+                continue
+            }
+            attempt = 0
+            self.setCurrent(connection)
+            self.emit(.connected(connection))
+            let reason = await withGracefulShutdownHandler {
+                await withTaskCancellationHandler {
+                    await connection.closed()
+                } onCancel: {
+                    connection.startClose()
+                }
+            } onGracefulShutdown: {
+                connection.startClose()
+            }
+            self.setCurrent(nil)
+            if Task.isCancelled || self.isShuttingDown || reason.code == .connectionClosed {
+                break
+            }
+            self.logger.warning(
+                "lost the connection to \(connection.redactedURL) (\(reason.message)); reconnecting",
+                metadata: [LogKey.broker: "\(connection.redactedURL)"]
+            )
+            self.emit(.disconnected(reason))
+        }
+        self.stop()
+    }
+
+    /// The open connection, waiting while the client connects.
+    ///
+    /// - Throws: ``AMQPError/Code-swift.struct/clientStopped`` once the client has stopped.
+    public func connection() async throws -> AMQPConnection {
+        try await withCheckedThrowingContinuation { continuation in
+            let result = self.state.withLock { state -> Result<AMQPConnection, AMQPError>? in
+                if let current = state.current, current.isOpen { return .success(current) }
+                if state.stopped { return .failure(AMQPError(.clientStopped, "the AMQP client has stopped")) }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let result {
+                continuation.resume(with: result)
+            }
+        }
+    }
+
+    /// The client's connection events from now on. Each call returns a new sequence, which ends when the client
+    /// stops.
+    public func events() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(32))
+        let stopped = self.state.withLock { state -> Bool in
+            if state.stopped { return true }
+            state.listeners.append(continuation)
+            return false
+        }
+        if stopped {
+            continuation.finish()
+        }
+        return stream
+    }
+
+    private var isShuttingDown: Bool {
+        Task.isShuttingDownGracefully
+    }
+
+    private func setCurrent(_ connection: AMQPConnection?) {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<AMQPConnection, any Error>] in
+            state.current = connection
+            guard connection != nil else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        if let connection {
+            for waiter in waiters {
+                waiter.resume(returning: connection)
+            }
+        }
+    }
+
+    private func emit(_ event: Event) {
+        let listeners = self.state.withLock { $0.listeners }
+        for listener in listeners {
+            listener.yield(event)
+        }
+    }
+
+    private func stop() {
+        let (waiters, listeners) = self.state.withLock { state in
+            state.stopped = true
+            state.current = nil
+            defer {
+                state.waiters = []
+                state.listeners = []
+            }
+            return (state.waiters, state.listeners)
+        }
+        for waiter in waiters {
+            waiter.resume(throwing: AMQPError(.clientStopped, "the AMQP client has stopped"))
+        }
+        for listener in listeners {
+            listener.finish()
+        }
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let tenths = attoseconds / 100_000_000_000_000_000
+        return "\(seconds).\(tenths)"
+    }
+}
