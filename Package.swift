@@ -46,6 +46,29 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Helpers for the tests that need the real broker.
+        .target(
+            name: "EnokiTestSupport",
+            dependencies: [
+                "EnokiAMQPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/EnokiTestSupport"
+        ),
+        .testTarget(
+            name: "EnokiAMQPClientIntegrationTests",
+            dependencies: [
+                "EnokiAMQPClient",
+                "EnokiAMQPProtocol",
+                "EnokiTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "EnokiAMQPProtocolTests",
             dependencies: [

@@ -53,11 +53,38 @@ import Testing
             return
         }
         #expect(error.message.contains("queue.declare"))
+        #expect(error.message.contains("exchange.declare-ok"))
         var fresh = self.openMachine()
         guard case .protocolViolation = fresh.replyReceived(.basicQosOk) else {
             Issue.record("an unasked reply is a protocol violation")
             return
         }
+    }
+
+    @Test func consumerRepliesMayBeOvertaken() {
+        // RabbitMQ's queue process sends cancel-ok; the channel's own declare-ok can arrive first.
+        var machine = self.openMachine()
+        _ = machine.requestSent(.basicConsume(.init(queue: "a", consumerTag: "ca")), token: 1)
+        _ = machine.requestSent(.basicConsume(.init(queue: "b", consumerTag: "cb")), token: 2)
+        _ = machine.requestSent(.basicCancel(.init(consumerTag: "ca")), token: 3)
+        _ = machine.requestSent(.queueDeclare(.init(queue: "q", passive: true)), token: 4)
+        guard case .succeedRequest(2, _) = machine.replyReceived(.basicConsumeOk(.init(consumerTag: "cb"))) else {
+            Issue.record("consume-ok is matched by its tag")
+            return
+        }
+        guard case .succeedRequest(4, _) = machine.replyReceived(.queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))) else {
+            Issue.record("declare-ok may overtake")
+            return
+        }
+        guard case .succeedRequest(1, _) = machine.replyReceived(.basicConsumeOk(.init(consumerTag: "ca"))) else {
+            Issue.record("expected consume a")
+            return
+        }
+        guard case .succeedRequest(3, _) = machine.replyReceived(.basicCancelOk(.init(consumerTag: "ca"))) else {
+            Issue.record("expected cancel a")
+            return
+        }
+        #expect(machine.pendingRequestCount == 0)
     }
 
     @Test func brokerCloseFailsTheCauseAndEverythingPending() {

@@ -51,7 +51,14 @@ extension AMQPChannel {
             finishOnDeinit: false,
             delegate: AMQPConsumer.Delegate(queue: self.connection.queue, key: self.key, tag: tag)
         )
-        let registration = ConsumerRegistration(tag: tag, noAck: noAck, source: producer.source, channel: self)
+        let progress = ConsumerProgress()
+        let registration = ConsumerRegistration(
+            tag: tag,
+            noAck: noAck,
+            source: producer.source,
+            channel: self,
+            progress: progress
+        )
         let promise = self.connection.queue.eventLoop.makePromise(of: RequestReply.self)
         self.connection.queue.enqueue(
             .consume(
@@ -62,7 +69,12 @@ extension AMQPChannel {
             )
         )
         _ = try await Self.await(promise)
-        return AMQPConsumer(sequence: producer.sequence, tag: ConsumerTag(rawValue: tag), channel: self)
+        return AMQPConsumer(
+            sequence: producer.sequence,
+            tag: ConsumerTag(rawValue: tag),
+            channel: self,
+            progress: progress
+        )
     }
 
     /// Cancels a consumer (`basic.cancel`); its sequence ends once the broker confirms.

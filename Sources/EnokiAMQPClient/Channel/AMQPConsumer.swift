@@ -21,10 +21,13 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
     /// The channel the consumer runs on.
     public let channel: AMQPChannel
 
-    init(sequence: Producer, tag: ConsumerTag, channel: AMQPChannel) {
+    private let progress: ConsumerProgress
+
+    init(sequence: Producer, tag: ConsumerTag, channel: AMQPChannel, progress: ConsumerProgress) {
         self.sequence = sequence
         self.tag = tag
         self.channel = channel
+        self.progress = progress
     }
 
     /// Cancels the consumer; the sequence ends once the broker confirms.
@@ -33,18 +36,23 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: self.sequence.makeAsyncIterator())
+        AsyncIterator(base: self.sequence.makeAsyncIterator(), progress: self.progress)
     }
 
     /// Iterates over the deliveries.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Producer.AsyncIterator
+        let progress: ConsumerProgress
 
         /// The next delivery; `nil` when the consumer ended cleanly.
         ///
         /// - Throws: ``AMQPError`` when the broker cancelled the consumer, or its channel or connection failed.
         public mutating func next() async throws -> AMQPDelivery? {
-            try await self.base.next()
+            let delivery = try await self.base.next()
+            if let delivery {
+                self.progress.taken(delivery.deliveryTag.rawValue)
+            }
+            return delivery
         }
     }
 

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import DequeModule
 import EnokiAMQPProtocol
 import Logging
 import NIOCore
@@ -172,6 +173,12 @@ extension AMQPConnectionHandler {
         if consumer.paused {
             self.setConsumerPaused(false, tag: tag, channelID: key.id)
         }
+        // Deliveries waiting in the sequence's buffer were never seen by the reader: give them back.
+        let lastTaken = consumer.registration.progress.lastTakenTag
+        for deliveryTag in consumer.yielded where deliveryTag > lastTaken {
+            self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: key.id)
+        }
+        self.channels[key.id]!.consumers[tag]!.yielded = []
         guard entry.machine.isOpen else { return }
         self.sendRequest(.basicCancel(.init(consumerTag: tag)), token: RequestToken(promise: nil), key: key)
     }
@@ -278,16 +285,21 @@ extension AMQPConnectionHandler {
             body: content.body,
             channel: consumer.registration.channel
         )
+        if !consumer.registration.noAck {
+            let lastTaken = consumer.registration.progress.lastTakenTag
+            self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.append(deliver.deliveryTag)
+            while let oldest = self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.first, oldest <= lastTaken {
+                self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.removeFirst()
+            }
+        }
         switch consumer.registration.source.yield(delivery) {
         case .produceMore:
             return
         case .stopProducing:
             self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
         case .dropped:
-            self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: self.channels[channelID]!.generation))
-            if !consumer.registration.noAck {
-                self.write(.basicReject(.init(deliveryTag: deliver.deliveryTag, requeue: true)), channelID: channelID)
-            }
+            let generation = self.channels[channelID]!.generation
+            self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: generation))
         }
     }
 }

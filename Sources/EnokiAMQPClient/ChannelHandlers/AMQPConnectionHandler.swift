@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import DequeModule
 import EnokiAMQPProtocol
 import Logging
 import NIOCore
@@ -24,6 +25,8 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
 
     struct ConsumerEntry {
         var registration: ConsumerRegistration
+        /// Delivery tags yielded into the sequence (acknowledged consumers only), oldest first.
+        var yielded: Deque<UInt64> = []
         var paused = false
         /// The user stopped iterating; deliveries still arriving go back to the queue.
         var terminated = false
@@ -190,6 +193,9 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func handle(_ frame: AMQPFrame) {
+        if self.logger.logLevel <= .trace, case .method(let method) = frame.payload {
+            self.logger.trace("received \(method.name)", metadata: [LogKey.channelID: "\(frame.channelID)"])
+        }
         switch frame.payload {
         case .heartbeat:
             return
@@ -385,6 +391,9 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     // MARK: Output
 
     func write(_ method: AMQPMethod, channelID: UInt16) {
+        if self.logger.logLevel <= .trace {
+            self.logger.trace("sending \(method.name)", metadata: [LogKey.channelID: "\(channelID)"])
+        }
         do {
             try AMQPFrameEncoder.encodeMethod(method, channelID: channelID, frameMax: self.frameMax, into: &self.outbound)
         } catch {

@@ -4,6 +4,7 @@
 
 import EnokiAMQPProtocol
 import NIOCore
+import Synchronization
 
 /// A channel as the handler knows it: its number and the generation that tells one opening of a number from
 /// the next, so that an ack meant for a closed channel never reaches a new channel with the same number.
@@ -34,6 +35,20 @@ struct ConsumerRegistration: Sendable {
     var noAck: Bool
     var source: AMQPConsumer.Source
     var channel: AMQPChannel
+    /// The last delivery tag the consumer's reader has taken from the sequence.
+    var progress: ConsumerProgress
+}
+
+/// Written by a consumer's iterator, read by the handler: deliveries yielded into the sequence but never taken
+/// by the reader go back to the queue when the reader stops.
+final class ConsumerProgress: Sendable {
+    private let lastTaken = Atomic<UInt64>(0)
+
+    func taken(_ tag: UInt64) {
+        self.lastTaken.store(tag, ordering: .relaxed)
+    }
+
+    var lastTakenTag: UInt64 { self.lastTaken.load(ordering: .relaxed) }
 }
 
 /// Work the facades hand to the connection handler. It runs on the connection's event loop, in order.

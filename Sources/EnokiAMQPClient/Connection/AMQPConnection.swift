@@ -96,6 +96,7 @@ public final class AMQPConnection: Sendable {
         let eventLoop = eventLoopGroup.next()
         let status = ConnectionStatus()
         let established = eventLoop.makePromise(of: AMQPConnectionHandler.Established.self)
+        let boundHandler = eventLoop.makePromise(of: NIOLoopBound<AMQPConnectionHandler>.self)
         let settings = ConnectionStateMachine.Settings(
             username: configuration.username,
             password: configuration.password,
@@ -140,6 +141,7 @@ public final class AMQPConnection: Sendable {
                         logger: logger
                     )
                     try channel.pipeline.syncOperations.addHandler(handler)
+                    boundHandler.succeed(NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
         let channel: any Channel
@@ -147,6 +149,7 @@ public final class AMQPConnection: Sendable {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         } catch {
             established.fail(error)
+            boundHandler.fail(error)
             throw AMQPError(
                 .connectionFailed,
                 "could not connect to \(configuration.redactedURL): \(Self.describe(error))",
@@ -154,10 +157,8 @@ public final class AMQPConnection: Sendable {
             )
         }
         do {
-            let handler = try await channel.pipeline.handler(type: AMQPConnectionHandler.self).map {
-                NIOLoopBound($0, eventLoop: eventLoop)
-            }.get()
             let info = try await established.futureResult.get()
+            let handler = try await boundHandler.futureResult.get()
             let connection = AMQPConnection(
                 nioChannel: channel,
                 queue: HandlerTaskQueue(handler: handler, eventLoop: eventLoop),

@@ -9,6 +9,7 @@ import Synchronization
 final class ConnectionStatus: Sendable {
     private struct State {
         var closeError: AMQPError?
+        var closedAt: ContinuousClock.Instant?
         var closeWaiters: [CheckedContinuation<AMQPError, Never>] = []
         var blocked: String?
         var blockedListeners: [AsyncStream<AMQPConnection.BlockedState>.Continuation] = []
@@ -23,10 +24,14 @@ final class ConnectionStatus: Sendable {
 
     var blockedReason: String? { self.state.withLock { $0.blocked } }
 
+    /// When the connection was found closed, on its event loop.
+    var closedAt: ContinuousClock.Instant? { self.state.withLock { $0.closedAt } }
+
     func markClosed(_ error: AMQPError) {
         let (waiters, listeners) = self.state.withLock { state -> ([CheckedContinuation<AMQPError, Never>], [AsyncStream<AMQPConnection.BlockedState>.Continuation]) in
             guard state.closeError == nil else { return ([], []) }
             state.closeError = error
+            state.closedAt = .now
             defer {
                 state.closeWaiters = []
                 state.blockedListeners = []

@@ -24,6 +24,8 @@ struct ChannelStateMachine<Request, Confirmation> {
     private struct PendingRequest {
         var method: String
         var expects: [UInt32]  // (class << 16 | method) of the replies that answer it
+        /// For `basic.consume` and `basic.cancel`: the consumer tag its reply carries.
+        var consumerTag: String?
         var token: Request
     }
 
@@ -79,7 +81,9 @@ struct ChannelStateMachine<Request, Confirmation> {
         self.channelID = channelID
         self.state = .opening
         self.assembler = AMQPContentAssembler(maximumBodySize: maximumBodySize)
-        self.pending.append(PendingRequest(method: "channel.open", expects: [Self.key(20, 11)], token: openToken))
+        self.pending.append(
+            PendingRequest(method: "channel.open", expects: [Self.key(20, 11)], consumerTag: nil, token: openToken)
+        )
     }
 
     var isOpen: Bool {
@@ -115,7 +119,15 @@ struct ChannelStateMachine<Request, Confirmation> {
                 self.nextPublishSequence = 1
             }
         }
-        self.pending.append(PendingRequest(method: method.name, expects: Self.replies(to: method), token: token))
+        let consumerTag: String?
+        switch method {
+        case .basicConsume(let consume): consumerTag = consume.consumerTag
+        case .basicCancel(let cancel): consumerTag = cancel.consumerTag
+        default: consumerTag = nil
+        }
+        self.pending.append(
+            PendingRequest(method: method.name, expects: Self.replies(to: method), consumerTag: consumerTag, token: token)
+        )
         return .send(method)
     }
 
@@ -182,20 +194,31 @@ struct ChannelStateMachine<Request, Confirmation> {
         case .opening, .open:
             break
         }
-        guard let head = self.pending.first else {
-            return .protocolViolation(
-                AMQPError(.protocolViolation, "the broker sent \(method.name) on channel \(self.channelID) unasked")
-            )
+        // RabbitMQ answers most requests in order, but `consume-ok` and `cancel-ok` come from the queue's process
+        // and may be overtaken by later replies: match each reply to the oldest request it can answer, and
+        // consumer replies by their tag.
+        let key = Self.key(method.classID, method.methodID)
+        let replyTag: String?
+        switch method {
+        case .basicConsumeOk(let ok): replyTag = ok.consumerTag
+        case .basicCancelOk(let ok): replyTag = ok.consumerTag
+        default: replyTag = nil
         }
-        guard head.expects.contains(Self.key(method.classID, method.methodID)) else {
+        let index = self.pending.firstIndex { pending in
+            guard pending.expects.contains(key) else { return false }
+            guard let replyTag, let tag = pending.consumerTag, !tag.isEmpty else { return true }
+            return tag == replyTag
+        }
+        guard let index else {
+            let waiting = self.pending.first.map { " while waiting for the answer to \($0.method)" } ?? ""
             return .protocolViolation(
                 AMQPError(
                     .protocolViolation,
-                    "the broker answered \(head.method) with \(method.name) on channel \(self.channelID)"
+                    "the broker sent \(method.name) on channel \(self.channelID) unasked\(waiting)"
                 )
             )
         }
-        self.pending.removeFirst()
+        let head = self.pending.remove(at: index)
         if case .channelOpenOk = method {
             self.state = .open
         }

@@ -1,0 +1,120 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPClient
+import EnokiTestSupport
+import InMemoryLogging
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@Suite struct RecoveryTests {
+    @Test func reconnectsAndLetsTheOwnerRestoreItsTopology() async throws {
+        let name = Broker.uniqueName("recover")
+        let queueName = Broker.uniqueName("recover-q")
+        var configuration = try Broker.configuration(name: name)
+        configuration.connectTimeout = .seconds(5)
+        let setups = Atomic<Int>(0)
+        let client = AMQPClient(
+            configuration: configuration,
+            reconnectPolicy: .init(initialDelay: .milliseconds(100), maximumDelay: .seconds(1)),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        ) { connection in
+            let channel = try await connection.openChannel()
+            try await channel.declareQueue(queueName, exclusive: true)
+            setups.add(1, ordering: .relaxed)
+        }
+        let events = client.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            var iterator = events.makeAsyncIterator()
+            guard case .connected(let first) = await iterator.next() else {
+                Issue.record("expected a connection")
+                return
+            }
+            #expect(setups.load(ordering: .relaxed) == 1)
+            try Broker.closeConnections(named: name)
+            guard case .disconnected(let reason) = await iterator.next() else {
+                Issue.record("expected a disconnection")
+                return
+            }
+            #expect(reason.replyCode == .connectionForced)
+            guard case .connected(let second) = await iterator.next() else {
+                Issue.record("expected a reconnection")
+                return
+            }
+            #expect(second !== first)
+            #expect(setups.load(ordering: .relaxed) == 2)
+            // The exclusive queue died with the first connection and was declared again on the second.
+            let channel = try await client.connection().openChannel()
+            try await channel.declareQueue(queueName, exclusive: true, passive: true)
+            group.cancelAll()
+        }
+    }
+
+    @Test func reconnectsAfterTheNetworkDrops() async throws {
+        let relay = try await TCPRelay()
+        var configuration = try Broker.configuration()
+        configuration.port = relay.port
+        let client = AMQPClient(
+            configuration: configuration,
+            reconnectPolicy: .init(initialDelay: .milliseconds(100)),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let events = client.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            var iterator = events.makeAsyncIterator()
+            guard case .connected = await iterator.next() else {
+                Issue.record("expected a connection")
+                return
+            }
+            relay.cut()
+            guard case .disconnected(let reason) = await iterator.next() else {
+                Issue.record("expected a disconnection")
+                return
+            }
+            #expect(reason.code == .connectionLost)
+            guard case .connected = await iterator.next() else {
+                Issue.record("expected a reconnection")
+                return
+            }
+            group.cancelAll()
+        }
+        await relay.stop()
+    }
+
+    @Test func brokerNotUpYetIsRetriedWithALogLineSayingWhereAndWhen() async throws {
+        let logs = InMemoryLogHandler()
+        var configuration = try AMQPConnection.Configuration(url: "amqp://guest:s3cret@127.0.0.1:1/")
+        configuration.connectTimeout = .seconds(1)
+        let client = AMQPClient(
+            configuration: configuration,
+            reconnectPolicy: .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(200)),
+            logger: Logger(label: "test", factory: { _ in logs })
+        )
+        let events = client.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            var failures = 0
+            for await event in events {
+                if case .connectFailed(let error, let delay) = event {
+                    #expect(error.code == .connectionFailed)
+                    #expect(delay <= .milliseconds(200))
+                    failures += 1
+                }
+                if failures == 3 { break }
+            }
+            group.cancelAll()
+        }
+        let warnings = logs.entries.filter { $0.level == .warning }.map { "\($0.message)" }
+        #expect(warnings.count >= 3)
+        #expect(warnings.first == "could not connect to amqp://guest:**@127.0.0.1:1// (could not connect to amqp://guest:**@127.0.0.1:1//: connection refused); retrying in 0.0 seconds")
+        #expect(!logs.entries.contains { "\($0.message)".contains("s3cret") })
+        // After it stops, asking for a connection fails instead of waiting.
+        let error = await #expect(throws: AMQPError.self) { try await client.connection() }
+        #expect(error?.code == .clientStopped)
+    }
+}

@@ -1,0 +1,120 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import EnokiAMQPClient
+public import Foundation
+import NIOCore
+
+/// The real RabbitMQ broker the integration tests talk to, over loopback.
+///
+/// The broker's URL comes from `AMQP_URL` (default `amqp://guest:guest@127.0.0.1:5672/`). There is no fallback
+/// and no skipping: when no broker answers, the tests fail and say how to start one (`scripts/broker.sh start`,
+/// which the test command runs first).
+public enum Broker {
+    /// The broker's URL.
+    public static var url: String {
+        ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/"
+    }
+
+    /// The URL of the broker's TLS listener.
+    public static var tlsURL: String {
+        ProcessInfo.processInfo.environment["AMQPS_URL"] ?? "amqps://guest:guest@localhost:5671/"
+    }
+
+    /// The certificate authority that signed the TLS listener's certificate (made by `scripts/broker.sh`).
+    public static var tlsCertificateAuthority: String {
+        ProcessInfo.processInfo.environment["ENOKI_TLS_CA"]
+            ?? (ProcessInfo.processInfo.environment["ENOKI_BROKER_DIR"] ?? "/tmp/enoki-broker") + "/tls/ca.pem"
+    }
+
+    /// The repository's root, for its scripts.
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// A configuration for the test broker, with a connection name tests can find it by.
+    public static func configuration(name: String? = nil, heartbeat: UInt16 = 60) throws -> AMQPConnection.Configuration {
+        var configuration = try AMQPConnection.Configuration(url: self.url)
+        configuration.connectionName = name
+        configuration.heartbeat = heartbeat
+        configuration.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// Connects to the test broker, failing with a message that says how to start one.
+    public static func connect(name: String? = nil, heartbeat: UInt16 = 60) async throws -> AMQPConnection {
+        do {
+            return try await AMQPConnection.connect(configuration: self.configuration(name: name, heartbeat: heartbeat))
+        } catch let error as AMQPError where error.code == .connectionFailed {
+            throw BrokerUnavailable(error: error)
+        }
+    }
+
+    /// A name no other test uses.
+    public static func uniqueName(_ prefix: String = "test") -> String {
+        "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// Runs `rabbitmqctl` against the test broker and returns its output.
+    @discardableResult
+    public static func ctl(_ arguments: String...) throws -> String {
+        try self.ctl(arguments)
+    }
+
+    /// Runs `rabbitmqctl` against the test broker and returns its output.
+    @discardableResult
+    public static func ctl(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = self.repositoryRoot.appendingPathComponent("scripts/broker.sh")
+        process.arguments = ["ctl", "-q"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(command: "rabbitmqctl \(arguments.joined(separator: " "))", output: text)
+        }
+        return text
+    }
+
+    /// Forces the broker to close the connections with the given `connection_name`, as an operator would with
+    /// `rabbitmqctl close_connection`.
+    public static func closeConnections(named name: String, reason: String = "closed by the test") throws {
+        let listing = try self.ctl("list_connections", "pid", "client_properties")
+        let pids = listing.split(separator: "\n").filter { $0.contains("\"\(name)\"") }.compactMap { line in
+            line.split(separator: "\t").first.map(String.init)
+        }
+        guard !pids.isEmpty else {
+            throw CommandFailed(command: "find connection \(name)", output: listing)
+        }
+        for pid in pids {
+            try self.ctl("close_connection", pid, reason)
+        }
+    }
+
+    /// The `list_queues` row of a queue: name, durable, auto_delete, exclusive, arguments.
+    public static func queueInfo(_ name: String, vhost: String = "/") throws -> String? {
+        let listing = try self.ctl("list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments")
+        return listing.split(separator: "\n").first { $0.split(separator: "\t").first.map(String.init) == name }
+            .map(String.init)
+    }
+}
+
+/// No broker answered.
+public struct BrokerUnavailable: Error, CustomStringConvertible {
+    public let error: AMQPError
+    public var description: String {
+        "no RabbitMQ broker at \(Broker.url): \(error.message). Start one with scripts/broker.sh start"
+    }
+}
+
+/// A command the tests ran failed.
+public struct CommandFailed: Error, CustomStringConvertible {
+    public let command: String
+    public let output: String
+    public var description: String { "\(self.command) failed: \(self.output)" }
+}
