@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "EnokiAMQPProtocol", targets: ["EnokiAMQPProtocol"]),
         .library(name: "EnokiAMQPClient", targets: ["EnokiAMQPClient"]),
+        .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -44,6 +45,15 @@ let package = Package(
                 "EnokiAMQPClient",
                 "EnokiAMQPProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Throughput and latency of the AMQP client through the real broker.
+        .executableTarget(
+            name: "EnokiAMQPBench",
+            dependencies: [
+                "EnokiAMQPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // Helpers for the tests that need the real broker.

@@ -55,9 +55,8 @@ extension AMQPChannel {
         let registration = ConsumerRegistration(
             tag: tag,
             noAck: noAck,
-            source: producer.source,
-            channel: self,
-            progress: progress
+            sink: .sequence(producer.source, progress),
+            channel: self
         )
         let promise = self.connection.queue.eventLoop.makePromise(of: RequestReply.self)
         self.connection.queue.enqueue(
@@ -75,6 +74,56 @@ extension AMQPChannel {
             channel: self,
             progress: progress
         )
+    }
+
+    /// Starts a consumer whose deliveries are handed to a callback on the connection's event loop.
+    ///
+    /// A low-level alternative to the sequence form for code that only routes deliveries onwards, such as an RPC
+    /// client matching replies to waiting callers by correlation id: it saves a thread hop per message. The
+    /// callback runs on the thread that reads the socket, one delivery at a time and in order, so it must
+    /// return quickly and never block or wait; hand real work to a task.
+    ///
+    /// - Parameters:
+    ///   - queue: The queue.
+    ///   - consumerTag: The consumer's tag; empty picks a unique one.
+    ///   - noAck: The broker considers each message acknowledged as it sends it.
+    ///   - exclusive: No other consumer may use the queue.
+    ///   - arguments: Extra arguments such as `x-priority`.
+    ///   - onEnd: Called once when the consumer ends: with `nil` after a cancel or a clean channel close, with the
+    ///     error when the broker cancelled it or the channel or connection failed.
+    ///   - onDelivery: Called for each delivery.
+    /// - Returns: The consumer's tag.
+    @discardableResult
+    public func consume(
+        queue: String,
+        consumerTag: ConsumerTag = "",
+        noAck: Bool = false,
+        exclusive: Bool = false,
+        arguments: FieldTable = [:],
+        onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in },
+        onDelivery: @escaping @Sendable (AMQPDelivery) -> Void
+    ) async throws(AMQPError) -> ConsumerTag {
+        try self.checkOpen()
+        try Self.checkShortString(queue, "queue name")
+        try Self.checkShortString(consumerTag.rawValue, "consumer tag")
+        let tag = consumerTag.rawValue.isEmpty ? self.makeConsumerTag() : consumerTag.rawValue
+        let registration = ConsumerRegistration(
+            tag: tag,
+            noAck: noAck,
+            sink: .callback(onDelivery, onEnd: onEnd),
+            channel: self
+        )
+        let promise = self.connection.queue.eventLoop.makePromise(of: RequestReply.self)
+        self.connection.queue.enqueue(
+            .consume(
+                self.key,
+                .init(queue: queue, consumerTag: tag, noAck: noAck, exclusive: exclusive, arguments: arguments),
+                registration,
+                promise
+            )
+        )
+        _ = try await Self.await(promise)
+        return ConsumerTag(rawValue: tag)
     }
 
     /// Cancels a consumer (`basic.cancel`); its sequence ends once the broker confirms.

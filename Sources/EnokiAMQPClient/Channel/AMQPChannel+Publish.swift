@@ -10,22 +10,32 @@ public import NIOCore
 /// Publishing returns as soon as the message is on its way; the confirmation is awaited separately, so that many
 /// publishes can be in flight at once (waiting for each confirm before the next publish is several times slower).
 public struct PublishConfirmation: Sendable {
-    let future: EventLoopFuture<PublishOutcome>?
+    let box: ConfirmationBox?
 
     /// Waits for the broker's confirm. On a channel without publisher confirms, returns
     /// ``PublishOutcome/unconfirmed`` at once.
     ///
     /// - Throws: ``AMQPError`` when the channel or connection closed before the broker confirmed the message.
     public func outcome() async throws(AMQPError) -> PublishOutcome {
-        guard let future else { return .unconfirmed }
-        do {
-            return try await future.get()
-        } catch let error as AMQPError {
-            throw error
-        } catch {
-            throw AMQPError(.connectionLost, "\(error)", underlying: error)
-        }
+        guard let box else { return .unconfirmed }
+        return try await box.get()
     }
+
+    /// Calls `callback` with the outcome once it is known, without a task waiting for it.
+    ///
+    /// The callback runs at once when the outcome is already known, otherwise on the connection's event loop when
+    /// it arrives; like every event-loop callback it must return quickly and never block. On a channel without
+    /// confirms it runs at once with ``PublishOutcome/unconfirmed``.
+    public func whenConfirmed(_ callback: @escaping @Sendable (Result<PublishOutcome, AMQPError>) -> Void) {
+        guard let box else {
+            callback(.success(.unconfirmed))
+            return
+        }
+        box.whenComplete(callback)
+    }
+
+    /// Whether the broker has answered (or the channel failed), so that ``outcome()`` returns without waiting.
+    public var isResolved: Bool { self.box.map { $0.result != nil } ?? true }
 }
 
 extension AMQPChannel {
@@ -68,12 +78,12 @@ extension AMQPChannel {
             body: body
         )
         if self.publisherConfirmsEnabled {
-            let promise = self.connection.queue.eventLoop.makePromise(of: PublishOutcome.self)
-            self.connection.queue.enqueue(.publish(self.key, request, promise))
-            return PublishConfirmation(future: promise.futureResult)
+            let box = ConfirmationBox()
+            self.connection.queue.enqueue(.publish(self.key, request, box))
+            return PublishConfirmation(box: box)
         }
         self.connection.queue.enqueue(.publish(self.key, request, nil))
-        return PublishConfirmation(future: nil)
+        return PublishConfirmation(box: nil)
     }
 
     /// Publishes a message with a body given as bytes or text; see

@@ -121,7 +121,7 @@ extension AMQPConnectionHandler {
         }
     }
 
-    private func publish(_ request: PublishRequest, key: ChannelKey, promise: EventLoopPromise<PublishOutcome>?) {
+    private func publish(_ request: PublishRequest, key: ChannelKey, promise: ConfirmationBox?) {
         guard self.channels[key.id]?.generation == key.generation else {
             promise?.fail(self.connectionCloseError ?? AMQPError(.channelClosed, "channel \(key.id) is closed"))
             return
@@ -169,23 +169,25 @@ extension AMQPConnectionHandler {
         guard let entry = self.channels[key.id], entry.generation == key.generation,
             let consumer = entry.consumers[tag], !consumer.terminated
         else { return }
-        self.channels[key.id]!.consumers[tag]!.terminated = true
+        consumer.terminated = true
         if consumer.paused {
             self.setConsumerPaused(false, tag: tag, channelID: key.id)
         }
         // Deliveries waiting in the sequence's buffer were never seen by the reader: give them back.
-        let lastTaken = consumer.registration.progress.lastTakenTag
-        for deliveryTag in consumer.yielded where deliveryTag > lastTaken {
-            self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: key.id)
+        if case .sequence(_, let progress) = consumer.registration.sink {
+            let lastTaken = progress.lastTakenTag
+            for deliveryTag in consumer.yielded where deliveryTag > lastTaken {
+                self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: key.id)
+            }
         }
-        self.channels[key.id]!.consumers[tag]!.yielded = []
+        consumer.yielded = []
         guard entry.machine.isOpen else { return }
         self.sendRequest(.basicCancel(.init(consumerTag: tag)), token: RequestToken(promise: nil), key: key)
     }
 
     // MARK: Channel actions
 
-    func run(_ action: ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>.Action, channelID: UInt16) {
+    func run(_ action: ChannelStateMachine<RequestToken, ConfirmationBox>.Action, channelID: UInt16) {
         switch action {
         case .send(let method):
             self.write(method, channelID: channelID)
@@ -223,11 +225,7 @@ extension AMQPConnectionHandler {
                 if consumer.paused {
                     self.pausedConsumersAdjusted(by: -1)
                 }
-                if clean {
-                    consumer.registration.source.finish()
-                } else {
-                    consumer.registration.source.finish(error)
-                }
+                consumer.registration.finish(clean ? nil : error)
             }
             if !clean {
                 self.logger.debug("channel closed", metadata: [LogKey.channelID: "\(channelID)", LogKey.error: "\(error)"])
@@ -246,7 +244,7 @@ extension AMQPConnectionHandler {
         }
         if let tag = token.cancelsConsumer, let consumer = self.channels[channelID]?.consumers[tag] {
             self.removeConsumer(tag, channelID: channelID)
-            consumer.registration.source.finish()
+            consumer.registration.finish(nil)
         }
         token.succeed(.method(method))
     }
@@ -254,14 +252,14 @@ extension AMQPConnectionHandler {
     private func requestFailed(_ token: RequestToken, error: AMQPError, channelID: UInt16) {
         if let tag = token.consumerTag, let consumer = self.channels[channelID]?.consumers[tag] {
             self.removeConsumer(tag, channelID: channelID)
-            consumer.registration.source.finish(error)
+            consumer.registration.finish(error)
         }
         token.fail(error)
     }
 
     private func deliver(_ content: AMQPContent, channelID: UInt16) {
         guard case .basicDeliver(let deliver) = content.method else { return }
-        guard let consumer = self.channels[channelID]?.consumers[deliver.consumerTag] else {
+        guard let entry = self.channels[channelID], let consumer = entry.consumers[deliver.consumerTag] else {
             self.logger.debug(
                 "delivery for an unknown consumer dropped",
                 metadata: [LogKey.channelID: "\(channelID)", LogKey.consumerTag: "\(deliver.consumerTag)"]
@@ -285,21 +283,25 @@ extension AMQPConnectionHandler {
             body: content.body,
             channel: consumer.registration.channel
         )
-        if !consumer.registration.noAck {
-            let lastTaken = consumer.registration.progress.lastTakenTag
-            self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.append(deliver.deliveryTag)
-            while let oldest = self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.first, oldest <= lastTaken {
-                self.channels[channelID]!.consumers[deliver.consumerTag]!.yielded.removeFirst()
+        switch consumer.registration.sink {
+        case .callback(let handler, _):
+            handler(delivery)
+        case .sequence(let source, let progress):
+            if !consumer.registration.noAck {
+                let lastTaken = progress.lastTakenTag
+                consumer.yielded.append(deliver.deliveryTag)
+                while let oldest = consumer.yielded.first, oldest <= lastTaken {
+                    consumer.yielded.removeFirst()
+                }
             }
-        }
-        switch consumer.registration.source.yield(delivery) {
-        case .produceMore:
-            return
-        case .stopProducing:
-            self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
-        case .dropped:
-            let generation = self.channels[channelID]!.generation
-            self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: generation))
+            switch source.yield(delivery) {
+            case .produceMore:
+                return
+            case .stopProducing:
+                self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
+            case .dropped:
+                self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: entry.generation))
+            }
         }
     }
 }

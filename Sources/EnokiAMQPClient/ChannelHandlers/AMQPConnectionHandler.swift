@@ -23,20 +23,32 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         var serverProperties: FieldTable
     }
 
-    struct ConsumerEntry {
-        var registration: ConsumerRegistration
+    /// A consumer's state in the handler. A class, so that updating it in its dictionary copies nothing.
+    final class ConsumerEntry {
+        let registration: ConsumerRegistration
         /// Delivery tags yielded into the sequence (acknowledged consumers only), oldest first.
         var yielded: Deque<UInt64> = []
         var paused = false
         /// The user stopped iterating; deliveries still arriving go back to the queue.
         var terminated = false
+
+        init(registration: ConsumerRegistration) {
+            self.registration = registration
+        }
     }
 
-    struct ChannelEntry {
-        var generation: UInt64
-        var machine: ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>
+    /// A channel's state in the handler. A class, so that each frame mutates the machine in place.
+    final class ChannelEntry {
+        let generation: UInt64
+        var machine: ChannelStateMachine<RequestToken, ConfirmationBox>
         var consumers: [String: ConsumerEntry] = [:]
         let status: ChannelStatus
+
+        init(generation: UInt64, machine: ChannelStateMachine<RequestToken, ConfirmationBox>, status: ChannelStatus) {
+            self.generation = generation
+            self.machine = machine
+            self.status = status
+        }
     }
 
     private var stateMachine: ConnectionStateMachine
@@ -137,20 +149,43 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = self.unwrapInboundIn(data)
         self.heartbeat.didRead()
-        if var cumulation = self.cumulation {
+        if var pending = self.cumulation {
+            // Complete the frame left over from the last read with just the bytes it lacks, rather than copying
+            // the whole new read behind it; then decode the rest of the read in place.
             self.cumulation = nil
-            cumulation.writeBuffer(&buffer)
-            self.process(&cumulation)
-            if cumulation.readableBytes > 0 {
-                cumulation.discardReadBytes()
-                self.cumulation = cumulation
+            var missing = Self.missingBytes(pending, maximumFrameSize: self.decoder.maximumFrameSize)
+            while missing > 0 {
+                let take = min(missing, buffer.readableBytes)
+                var part = buffer.readSlice(length: take)!
+                pending.writeBuffer(&part)
+                if take < missing {
+                    self.cumulation = pending
+                    return
+                }
+                missing = Self.missingBytes(pending, maximumFrameSize: self.decoder.maximumFrameSize)
             }
-        } else {
-            self.process(&buffer)
-            if buffer.readableBytes > 0 {
-                self.cumulation = buffer
-            }
+            self.process(&pending)
         }
+        self.process(&buffer)
+        if buffer.readableBytes > 0, self.context != nil {
+            // Keep a copy of the partial frame, not the read buffer: message bodies still point into that.
+            var leftover = context.channel.allocator.buffer(capacity: max(buffer.readableBytes, 4096))
+            leftover.writeBuffer(&buffer)
+            self.cumulation = leftover
+        }
+    }
+
+    /// How many more bytes the incomplete frame at the start of `buffer` needs; 0 when it is complete or the
+    /// decoder should look at it now (to refuse an oversized frame).
+    static func missingBytes(_ buffer: ByteBuffer, maximumFrameSize: UInt32) -> Int {
+        let readable = buffer.readableBytes
+        guard readable >= 7 else {
+            // A protocol header (the broker refusing our version) is 8 bytes.
+            return (buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == UInt8(ascii: "A") ? 8 : 7) - readable
+        }
+        let size = UInt64(buffer.getInteger(at: buffer.readerIndex + 3, as: UInt32.self)!)
+        guard size + UInt64(AMQPFrame.overhead) <= UInt64(maximumFrameSize) else { return 0 }
+        return max(0, Int(size) + AMQPFrame.overhead - readable)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -265,13 +300,13 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     /// have just closed, say) are dropped.
     private func withChannel(
         _ channelID: UInt16,
-        _ event: (inout ChannelEntry) -> ChannelStateMachine<RequestToken, EventLoopPromise<PublishOutcome>>.Action
+        _ event: (ChannelEntry) -> ChannelStateMachine<RequestToken, ConfirmationBox>.Action
     ) {
-        guard self.channels[channelID] != nil else {
+        guard let entry = self.channels[channelID] else {
             self.logger.debug("frame for a channel that is not open", metadata: [LogKey.channelID: "\(channelID)"])
             return
         }
-        let action = event(&self.channels[channelID]!)
+        let action = event(entry)
         self.run(action, channelID: channelID)
     }
 
@@ -279,7 +314,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         guard let entry = self.channels[channelID] else { return }
         if let consumer = entry.consumers[cancel.consumerTag] {
             self.removeConsumer(cancel.consumerTag, channelID: channelID)
-            consumer.registration.source.finish(
+            consumer.registration.finish(
                 AMQPError(
                     .consumerCancelledByBroker,
                     "the broker cancelled consumer \(cancel.consumerTag) (was its queue deleted?)"
@@ -436,7 +471,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
 
     func setConsumerPaused(_ paused: Bool, tag: String, channelID: UInt16) {
         guard let consumer = self.channels[channelID]?.consumers[tag], consumer.paused != paused else { return }
-        self.channels[channelID]!.consumers[tag]!.paused = paused
+        consumer.paused = paused
         self.pausedConsumers += paused ? 1 : -1
         if self.pausedConsumers == 0, self.readHeldBack, let context = self.context {
             self.readHeldBack = false

@@ -31,12 +31,28 @@ struct PublishRequest: Sendable {
 
 /// A consumer's place in the handler: where its deliveries go.
 struct ConsumerRegistration: Sendable {
+    /// Where deliveries go.
+    enum Sink: Sendable {
+        /// Into an `AMQPConsumer` sequence; `progress` is the last delivery tag its reader has taken.
+        case sequence(AMQPConsumer.Source, ConsumerProgress)
+        /// To a callback on the event loop, with another when the consumer ends.
+        case callback(@Sendable (AMQPDelivery) -> Void, onEnd: @Sendable (AMQPError?) -> Void)
+    }
+
     var tag: String
     var noAck: Bool
-    var source: AMQPConsumer.Source
+    var sink: Sink
     var channel: AMQPChannel
-    /// The last delivery tag the consumer's reader has taken from the sequence.
-    var progress: ConsumerProgress
+
+    /// Ends the consumer: `nil` for a clean end.
+    func finish(_ error: AMQPError?) {
+        switch self.sink {
+        case .sequence(let source, _):
+            if let error { source.finish(error) } else { source.finish() }
+        case .callback(_, let onEnd):
+            onEnd(error)
+        }
+    }
 }
 
 /// Written by a consumer's iterator, read by the handler: deliveries yielded into the sequence but never taken
@@ -56,7 +72,7 @@ enum HandlerTask: Sendable {
     case openChannel(ChannelStatus, EventLoopPromise<RequestReply>)
     case request(ChannelKey, AMQPMethod, EventLoopPromise<RequestReply>)
     case consume(ChannelKey, AMQPMethod.Basic.Consume, ConsumerRegistration, EventLoopPromise<RequestReply>)
-    case publish(ChannelKey, PublishRequest, EventLoopPromise<PublishOutcome>?)
+    case publish(ChannelKey, PublishRequest, ConfirmationBox?)
     /// `basic.ack`, `basic.nack`, `basic.reject`: no reply.
     case acknowledge(ChannelKey, AMQPMethod)
     case closeChannel(ChannelKey, EventLoopPromise<RequestReply>)

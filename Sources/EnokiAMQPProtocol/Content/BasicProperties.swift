@@ -7,36 +7,143 @@ public import NIOCore
 /// The properties of a message (the content header of class basic).
 ///
 /// Every property is optional; a property that is `nil` is left out of the header and its flag bit is clear.
-/// The order of the stored properties is the order of their flag bits, from bit 15 down to bit 2.
+/// The order of the properties is the order of their flag bits, from bit 15 down to bit 2.
+///
+/// A value type with copy-on-write storage: it is passed along with every message, so a copy costs a reference
+/// count, not the two hundred bytes its fields take.
 public struct BasicProperties: Sendable, Hashable {
+    private final class Storage: @unchecked Sendable {
+        // @unchecked: mutated only through `BasicProperties`, which copies the storage unless it is unique.
+
+        var contentType: String?
+        var contentEncoding: String?
+        var headers: FieldTable?
+        var deliveryMode: UInt8?
+        var priority: UInt8?
+        var correlationID: String?
+        var replyTo: String?
+        var expiration: String?
+        var messageID: String?
+        var timestamp: UInt64?
+        var type: String?
+        var userID: String?
+        var appID: String?
+        var clusterID: String?
+
+        init() {}
+
+        func copy() -> Storage {
+            let copy = Storage()
+            copy.contentType = self.contentType
+            copy.contentEncoding = self.contentEncoding
+            copy.headers = self.headers
+            copy.deliveryMode = self.deliveryMode
+            copy.priority = self.priority
+            copy.correlationID = self.correlationID
+            copy.replyTo = self.replyTo
+            copy.expiration = self.expiration
+            copy.messageID = self.messageID
+            copy.timestamp = self.timestamp
+            copy.type = self.type
+            copy.userID = self.userID
+            copy.appID = self.appID
+            copy.clusterID = self.clusterID
+            return copy
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&self.storage) {
+            self.storage = self.storage.copy()
+        }
+        return self.storage
+    }
+
     /// `content_type` (flag bit 15), for example `application/json`.
-    public var contentType: String?
+    public var contentType: String? {
+        get { self.storage.contentType }
+        set { self.unique().contentType = newValue }
+    }
+
     /// `content_encoding` (bit 14), for example `utf-8`.
-    public var contentEncoding: String?
+    public var contentEncoding: String? {
+        get { self.storage.contentEncoding }
+        set { self.unique().contentEncoding = newValue }
+    }
+
     /// `headers` (bit 13): the application headers.
-    public var headers: FieldTable?
+    public var headers: FieldTable? {
+        get { self.storage.headers }
+        set { self.unique().headers = newValue }
+    }
+
     /// `delivery_mode` (bit 12): 1 transient, 2 persistent.
-    public var deliveryMode: UInt8?
+    public var deliveryMode: UInt8? {
+        get { self.storage.deliveryMode }
+        set { self.unique().deliveryMode = newValue }
+    }
+
     /// `priority` (bit 11).
-    public var priority: UInt8?
+    public var priority: UInt8? {
+        get { self.storage.priority }
+        set { self.unique().priority = newValue }
+    }
+
     /// `correlation_id` (bit 10).
-    public var correlationID: String?
+    public var correlationID: String? {
+        get { self.storage.correlationID }
+        set { self.unique().correlationID = newValue }
+    }
+
     /// `reply_to` (bit 9).
-    public var replyTo: String?
+    public var replyTo: String? {
+        get { self.storage.replyTo }
+        set { self.unique().replyTo = newValue }
+    }
+
     /// `expiration` (bit 8): a time to live in milliseconds, written as a decimal string.
-    public var expiration: String?
+    public var expiration: String? {
+        get { self.storage.expiration }
+        set { self.unique().expiration = newValue }
+    }
+
     /// `message_id` (bit 7).
-    public var messageID: String?
+    public var messageID: String? {
+        get { self.storage.messageID }
+        set { self.unique().messageID = newValue }
+    }
+
     /// `timestamp` (bit 6), in seconds since the Unix epoch.
-    public var timestamp: UInt64?
+    public var timestamp: UInt64? {
+        get { self.storage.timestamp }
+        set { self.unique().timestamp = newValue }
+    }
+
     /// `type` (bit 5).
-    public var type: String?
+    public var type: String? {
+        get { self.storage.type }
+        set { self.unique().type = newValue }
+    }
+
     /// `user_id` (bit 4). RabbitMQ checks it against the connection's user.
-    public var userID: String?
+    public var userID: String? {
+        get { self.storage.userID }
+        set { self.unique().userID = newValue }
+    }
+
     /// `app_id` (bit 3).
-    public var appID: String?
+    public var appID: String? {
+        get { self.storage.appID }
+        set { self.unique().appID = newValue }
+    }
+
     /// `cluster_id` (bit 2), reserved by AMQP 0-9-1.
-    public var clusterID: String?
+    public var clusterID: String? {
+        get { self.storage.clusterID }
+        set { self.unique().clusterID = newValue }
+    }
 
     /// Creates properties; every property left out is absent from the header.
     public init(
@@ -55,59 +162,98 @@ public struct BasicProperties: Sendable, Hashable {
         appID: String? = nil,
         clusterID: String? = nil
     ) {
-        self.contentType = contentType
-        self.contentEncoding = contentEncoding
-        self.headers = headers
-        self.deliveryMode = deliveryMode
-        self.priority = priority
-        self.correlationID = correlationID
-        self.replyTo = replyTo
-        self.expiration = expiration
-        self.messageID = messageID
-        self.timestamp = timestamp
-        self.type = type
-        self.userID = userID
-        self.appID = appID
-        self.clusterID = clusterID
+        let storage = Storage()
+        storage.contentType = contentType
+        storage.contentEncoding = contentEncoding
+        storage.headers = headers
+        storage.deliveryMode = deliveryMode
+        storage.priority = priority
+        storage.correlationID = correlationID
+        storage.replyTo = replyTo
+        storage.expiration = expiration
+        storage.messageID = messageID
+        storage.timestamp = timestamp
+        storage.type = type
+        storage.userID = userID
+        storage.appID = appID
+        storage.clusterID = clusterID
+        self.storage = storage
+    }
+
+    public static func == (lhs: BasicProperties, rhs: BasicProperties) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.contentType == rhs.contentType
+            && lhs.contentEncoding == rhs.contentEncoding
+            && lhs.headers == rhs.headers
+            && lhs.deliveryMode == rhs.deliveryMode
+            && lhs.priority == rhs.priority
+            && lhs.correlationID == rhs.correlationID
+            && lhs.replyTo == rhs.replyTo
+            && lhs.expiration == rhs.expiration
+            && lhs.messageID == rhs.messageID
+            && lhs.timestamp == rhs.timestamp
+            && lhs.type == rhs.type
+            && lhs.userID == rhs.userID
+            && lhs.appID == rhs.appID
+            && lhs.clusterID == rhs.clusterID
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.contentType)
+        hasher.combine(self.contentEncoding)
+        hasher.combine(self.headers)
+        hasher.combine(self.deliveryMode)
+        hasher.combine(self.priority)
+        hasher.combine(self.correlationID)
+        hasher.combine(self.replyTo)
+        hasher.combine(self.expiration)
+        hasher.combine(self.messageID)
+        hasher.combine(self.timestamp)
+        hasher.combine(self.type)
+        hasher.combine(self.userID)
+        hasher.combine(self.appID)
+        hasher.combine(self.clusterID)
     }
 
     /// The flag word that precedes the properties on the wire.
     public var flags: UInt16 {
+        let storage = self.storage
         var flags: UInt16 = 0
-        if self.contentType != nil { flags |= 1 << 15 }
-        if self.contentEncoding != nil { flags |= 1 << 14 }
-        if self.headers != nil { flags |= 1 << 13 }
-        if self.deliveryMode != nil { flags |= 1 << 12 }
-        if self.priority != nil { flags |= 1 << 11 }
-        if self.correlationID != nil { flags |= 1 << 10 }
-        if self.replyTo != nil { flags |= 1 << 9 }
-        if self.expiration != nil { flags |= 1 << 8 }
-        if self.messageID != nil { flags |= 1 << 7 }
-        if self.timestamp != nil { flags |= 1 << 6 }
-        if self.type != nil { flags |= 1 << 5 }
-        if self.userID != nil { flags |= 1 << 4 }
-        if self.appID != nil { flags |= 1 << 3 }
-        if self.clusterID != nil { flags |= 1 << 2 }
+        if storage.contentType != nil { flags |= 1 << 15 }
+        if storage.contentEncoding != nil { flags |= 1 << 14 }
+        if storage.headers != nil { flags |= 1 << 13 }
+        if storage.deliveryMode != nil { flags |= 1 << 12 }
+        if storage.priority != nil { flags |= 1 << 11 }
+        if storage.correlationID != nil { flags |= 1 << 10 }
+        if storage.replyTo != nil { flags |= 1 << 9 }
+        if storage.expiration != nil { flags |= 1 << 8 }
+        if storage.messageID != nil { flags |= 1 << 7 }
+        if storage.timestamp != nil { flags |= 1 << 6 }
+        if storage.type != nil { flags |= 1 << 5 }
+        if storage.userID != nil { flags |= 1 << 4 }
+        if storage.appID != nil { flags |= 1 << 3 }
+        if storage.clusterID != nil { flags |= 1 << 2 }
         return flags
     }
 
     /// Writes the flag word and the properties that are set.
     public func encode(into buffer: inout ByteBuffer) throws(AMQPProtocolError) {
+        let storage = self.storage
         buffer.writeInteger(self.flags)
-        if let value = self.contentType { try buffer.writeAMQPShortString(value) }
-        if let value = self.contentEncoding { try buffer.writeAMQPShortString(value) }
-        if let value = self.headers { try buffer.writeAMQPFieldTable(value) }
-        if let value = self.deliveryMode { buffer.writeInteger(value) }
-        if let value = self.priority { buffer.writeInteger(value) }
-        if let value = self.correlationID { try buffer.writeAMQPShortString(value) }
-        if let value = self.replyTo { try buffer.writeAMQPShortString(value) }
-        if let value = self.expiration { try buffer.writeAMQPShortString(value) }
-        if let value = self.messageID { try buffer.writeAMQPShortString(value) }
-        if let value = self.timestamp { buffer.writeInteger(value) }
-        if let value = self.type { try buffer.writeAMQPShortString(value) }
-        if let value = self.userID { try buffer.writeAMQPShortString(value) }
-        if let value = self.appID { try buffer.writeAMQPShortString(value) }
-        if let value = self.clusterID { try buffer.writeAMQPShortString(value) }
+        if let value = storage.contentType { try buffer.writeAMQPShortString(value) }
+        if let value = storage.contentEncoding { try buffer.writeAMQPShortString(value) }
+        if let value = storage.headers { try buffer.writeAMQPFieldTable(value) }
+        if let value = storage.deliveryMode { buffer.writeInteger(value) }
+        if let value = storage.priority { buffer.writeInteger(value) }
+        if let value = storage.correlationID { try buffer.writeAMQPShortString(value) }
+        if let value = storage.replyTo { try buffer.writeAMQPShortString(value) }
+        if let value = storage.expiration { try buffer.writeAMQPShortString(value) }
+        if let value = storage.messageID { try buffer.writeAMQPShortString(value) }
+        if let value = storage.timestamp { buffer.writeInteger(value) }
+        if let value = storage.type { try buffer.writeAMQPShortString(value) }
+        if let value = storage.userID { try buffer.writeAMQPShortString(value) }
+        if let value = storage.appID { try buffer.writeAMQPShortString(value) }
+        if let value = storage.clusterID { try buffer.writeAMQPShortString(value) }
     }
 
     /// Reads a flag word and the properties it announces.
@@ -122,21 +268,25 @@ public struct BasicProperties: Sendable, Hashable {
                 "property flags 0x\(String(flags, radix: 16)) set reserved bits or ask for a continuation"
             )
         }
-        var properties = BasicProperties()
-        if flags & (1 << 15) != 0 { properties.contentType = try buffer.readAMQPShortString() }
-        if flags & (1 << 14) != 0 { properties.contentEncoding = try buffer.readAMQPShortString() }
-        if flags & (1 << 13) != 0 { properties.headers = try buffer.readAMQPFieldTable() }
-        if flags & (1 << 12) != 0 { properties.deliveryMode = try buffer.readAMQPInteger(as: UInt8.self) }
-        if flags & (1 << 11) != 0 { properties.priority = try buffer.readAMQPInteger(as: UInt8.self) }
-        if flags & (1 << 10) != 0 { properties.correlationID = try buffer.readAMQPShortString() }
-        if flags & (1 << 9) != 0 { properties.replyTo = try buffer.readAMQPShortString() }
-        if flags & (1 << 8) != 0 { properties.expiration = try buffer.readAMQPShortString() }
-        if flags & (1 << 7) != 0 { properties.messageID = try buffer.readAMQPShortString() }
-        if flags & (1 << 6) != 0 { properties.timestamp = try buffer.readAMQPInteger(as: UInt64.self) }
-        if flags & (1 << 5) != 0 { properties.type = try buffer.readAMQPShortString() }
-        if flags & (1 << 4) != 0 { properties.userID = try buffer.readAMQPShortString() }
-        if flags & (1 << 3) != 0 { properties.appID = try buffer.readAMQPShortString() }
-        if flags & (1 << 2) != 0 { properties.clusterID = try buffer.readAMQPShortString() }
-        return properties
+        let storage = Storage()
+        if flags & (1 << 15) != 0 { storage.contentType = try buffer.readAMQPShortString() }
+        if flags & (1 << 14) != 0 { storage.contentEncoding = try buffer.readAMQPShortString() }
+        if flags & (1 << 13) != 0 { storage.headers = try buffer.readAMQPFieldTable() }
+        if flags & (1 << 12) != 0 { storage.deliveryMode = try buffer.readAMQPInteger(as: UInt8.self) }
+        if flags & (1 << 11) != 0 { storage.priority = try buffer.readAMQPInteger(as: UInt8.self) }
+        if flags & (1 << 10) != 0 { storage.correlationID = try buffer.readAMQPShortString() }
+        if flags & (1 << 9) != 0 { storage.replyTo = try buffer.readAMQPShortString() }
+        if flags & (1 << 8) != 0 { storage.expiration = try buffer.readAMQPShortString() }
+        if flags & (1 << 7) != 0 { storage.messageID = try buffer.readAMQPShortString() }
+        if flags & (1 << 6) != 0 { storage.timestamp = try buffer.readAMQPInteger(as: UInt64.self) }
+        if flags & (1 << 5) != 0 { storage.type = try buffer.readAMQPShortString() }
+        if flags & (1 << 4) != 0 { storage.userID = try buffer.readAMQPShortString() }
+        if flags & (1 << 3) != 0 { storage.appID = try buffer.readAMQPShortString() }
+        if flags & (1 << 2) != 0 { storage.clusterID = try buffer.readAMQPShortString() }
+        return BasicProperties(storage: storage)
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
     }
 }
