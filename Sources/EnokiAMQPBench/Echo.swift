@@ -97,14 +97,17 @@ enum Echo {
         warmup: Double,
         payload: Int,
         label: String,
-        onEventLoop: Bool
+        onEventLoop: Bool,
+        mandatory: Bool = true,
+        callStackHeader: Bool = true
     ) async throws {
         let connection = try await AMQPConnection.connect(configuration: configuration)
         let channel = try await connection.openChannel()
         try await channel.declareExchange(Self.exchange, type: .topic, durable: true)
         let replyKey = UUID().uuidString.lowercased()
         let replyQueue = "rpc.reply-enoki_bench-\(replyKey)"
-        try await channel.declareQueue(replyQueue, durable: true, arguments: ["x-expires": .int32(300_000)])
+        // Flagged as the C reference client flags its reply queue (-D): durable, exclusive, auto-delete.
+        try await channel.declareQueue(replyQueue, durable: true, exclusive: true, autoDelete: true)
         try await channel.bindQueue(replyQueue, exchange: Self.exchange, routingKey: replyKey)
         try await channel.qos(prefetchCount: UInt16(min(max(200, inFlight * 2), 65535)))
         try await channel.enablePublisherConfirms()
@@ -136,11 +139,12 @@ enum Echo {
                             body,
                             exchange: Self.exchange,
                             routingKey: "echo.echo",
-                            mandatory: true,
+                            mandatory: mandatory,
                             properties: BasicProperties(
                                 contentType: "application/json",
                                 contentEncoding: "utf-8",
-                                headers: ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])],
+                                headers: callStackHeader
+                                    ? ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])] : nil,
                                 deliveryMode: 2,
                                 priority: 0,
                                 correlationID: correlationID,

@@ -12,7 +12,7 @@ import Synchronization
 /// own connection acks every message; the publisher sends N messages as fast as it can, with no confirms
 /// (`-c 0`), each confirm awaited (`-c 1`), or at most `-C` unconfirmed at a time (`-c 2`).
 enum OneWay {
-    static func run(_ options: BenchOptions) async throws {
+    static func run(_ options: BenchOptions, onEventLoop: Bool) async throws {
         let count = options.int("n", 200_000)
         let size = options.int("s", 16)
         let mode = options.int("m", 1)
@@ -34,7 +34,7 @@ enum OneWay {
 
         let clock = ContinuousClock()
         let started = Mutex<ContinuousClock.Instant?>(nil)
-        async let consumed: (ContinuousClock.Instant, ContinuousClock.Instant) = {
+        let consuming = Task(executorPreference: onEventLoop ? consumerConnection.executor : nil) {
             var received = 0
             var first: ContinuousClock.Instant?
             for try await delivery in consumer {
@@ -44,7 +44,7 @@ enum OneWay {
                 if received == count { break }
             }
             return (first ?? clock.now, clock.now)
-        }()
+        }
 
         let channel = try await publisherConnection.openChannel()
         if confirms > 0 {
@@ -52,30 +52,35 @@ enum OneWay {
         }
         var body = ByteBuffer()
         body.writeRepeatingByte(UInt8(ascii: "x"), count: size)
+        let payload = body
         let properties = BasicProperties(deliveryMode: UInt8(mode))
-        var inFlight = Deque<PublishConfirmation>()
-        var nacks = 0
         let publishStart = clock.now
         started.withLock { $0 = publishStart }
-        for _ in 0..<count {
-            let confirmation = try await channel.publish(body, routingKey: queueName, properties: properties)
-            switch confirms {
-            case 1:
-                if case .nacked = try await confirmation.outcome() { nacks += 1 }
-            case 2:
-                inFlight.append(confirmation)
-                while inFlight.count >= window || (inFlight.first?.isResolved ?? false) {
-                    if case .nacked = try await inFlight.removeFirst().outcome() { nacks += 1 }
+        let publishing = Task(executorPreference: onEventLoop ? publisherConnection.executor : nil) {
+            var inFlight = Deque<PublishConfirmation>()
+            var nacks = 0
+            for _ in 0..<count {
+                let confirmation = try await channel.publish(payload, routingKey: queueName, properties: properties)
+                switch confirms {
+                case 1:
+                    if case .nacked = try await confirmation.outcome() { nacks += 1 }
+                case 2:
+                    inFlight.append(confirmation)
+                    while inFlight.count >= window || (inFlight.first?.isResolved ?? false) {
+                        if case .nacked = try await inFlight.removeFirst().outcome() { nacks += 1 }
+                    }
+                default:
+                    // Yield now and then, so that the event loop can write what was published.
+                    break
                 }
-            default:
-                break
             }
+            while let confirmation = inFlight.popFirst() {
+                if case .nacked = try await confirmation.outcome() { nacks += 1 }
+            }
+            return (clock.now, nacks)
         }
-        while let confirmation = inFlight.popFirst() {
-            if case .nacked = try await confirmation.outcome() { nacks += 1 }
-        }
-        let publishEnd = clock.now
-        let (firstConsumed, lastConsumed) = try await consumed
+        let (publishEnd, nacks) = try await publishing.value
+        let (firstConsumed, lastConsumed) = try await consuming.value
         let total = nanoseconds(lastConsumed - publishStart) / 1e9
         print(
             String(

@@ -12,6 +12,7 @@ import Foundation
 //   enoki-amqp-bench echo-server [-f PREFETCH]
 //   enoki-amqp-bench echo-client [-w INFLIGHT] [-d SECONDS] [-W WARMUP] [-s PAYLOAD]
 //   enoki-amqp-bench echo [-w 1,10,100] [-d SECONDS] [-W WARMUP]   (server and client in one process)
+//   echo-client -M 0: requests not mandatory; -H 0: no nameko.call_id_stack header (both on by default, as Nameko)
 //   -G  run the benchmark's own tasks on Swift's default executor rather than the connection's event loop
 //
 // The broker comes from AMQP_URL, or AMQP_HOST/AMQP_PORT/AMQP_USER/AMQP_PASS/AMQP_VHOST like the C tools.
@@ -26,7 +27,7 @@ let onEventLoop = !options.flag("G")
 do {
     switch command {
     case "oneway":
-        try await OneWay.run(options)
+        try await OneWay.run(options, onEventLoop: onEventLoop)
     case "echo-server":
         try await Echo.serve(configuration: benchConfiguration(), prefetch: options.int("f", 200), onEventLoop: onEventLoop)
     case "echo-client":
@@ -37,7 +38,9 @@ do {
             warmup: options.double("W", 1),
             payload: options.int("s", 16),
             label: options.string("t", "enoki_rpc"),
-            onEventLoop: onEventLoop
+            onEventLoop: onEventLoop,
+            mandatory: options.int("M", 1) == 1,
+            callStackHeader: options.int("H", 1) == 1
         )
     case "echo":
         let configuration = try benchConfiguration()

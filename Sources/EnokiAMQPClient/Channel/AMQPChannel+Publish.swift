@@ -77,13 +77,11 @@ extension AMQPChannel {
             properties: properties,
             body: body
         )
-        if self.publisherConfirmsEnabled {
-            let box = ConfirmationBox()
-            self.connection.queue.enqueue(.publish(self.key, request, box))
-            return PublishConfirmation(box: box)
+        let box = self.publisherConfirmsEnabled ? ConfirmationBox() : nil
+        if self.connection.queue.enqueue(.publish(self.key, request, box)) {
+            await self.connection.queue.waitForBacklog()
         }
-        self.connection.queue.enqueue(.publish(self.key, request, nil))
-        return PublishConfirmation(box: nil)
+        return PublishConfirmation(box: box)
     }
 
     /// Publishes a message with a body given as bytes or text; see

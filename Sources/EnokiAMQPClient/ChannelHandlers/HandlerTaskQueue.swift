@@ -14,7 +14,11 @@ final class HandlerTaskQueue: Sendable {
         var tasks: [HandlerTask] = []
         var spare: [HandlerTask] = []
         var scheduled = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
+
+    /// Above this many waiting tasks, publishers wait for the event loop to catch up.
+    static let backlogLimit = 2048
 
     private let state = Mutex(State())
     let eventLoop: any EventLoop
@@ -25,27 +29,51 @@ final class HandlerTaskQueue: Sendable {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ task: HandlerTask) {
-        let schedule = self.state.withLock { state -> Bool in
+    /// Adds a task; returns whether the queue is backlogged, in which case the caller should
+    /// ``waitForBacklog()`` before adding more.
+    @discardableResult
+    func enqueue(_ task: HandlerTask) -> Bool {
+        let (schedule, backlogged) = self.state.withLock { state -> (Bool, Bool) in
             state.tasks.append(task)
-            if state.scheduled { return false }
+            let backlogged = state.tasks.count >= Self.backlogLimit
+            if state.scheduled { return (false, backlogged) }
             state.scheduled = true
-            return true
+            return (true, backlogged)
         }
         if schedule {
             self.eventLoop.execute {
                 self.drain()
             }
         }
+        return backlogged
+    }
+
+    /// Waits until the event loop has taken the waiting tasks.
+    func waitForBacklog() async {
+        await withCheckedContinuation { continuation in
+            let wait = self.state.withLock { state -> Bool in
+                guard state.tasks.count >= Self.backlogLimit else { return false }
+                state.waiters.append(continuation)
+                return true
+            }
+            if !wait {
+                continuation.resume()
+            }
+        }
     }
 
     private func drain() {
-        var batch = self.state.withLock { state -> [HandlerTask] in
+        var (batch, waiters) = self.state.withLock { state -> ([HandlerTask], [CheckedContinuation<Void, Never>]) in
             var batch = state.spare
             swap(&batch, &state.tasks)
             state.scheduled = false
-            return batch
+            defer { state.waiters = [] }
+            return (batch, state.waiters)
         }
+        for waiter in waiters {
+            waiter.resume()
+        }
+        waiters = []
         self.handler.value.run(tasks: batch)
         batch.removeAll(keepingCapacity: true)
         self.state.withLock { state in
