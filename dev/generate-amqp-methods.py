@@ -12,6 +12,7 @@ The output is committed, so building the package never needs Python.
 
 import os
 import re
+import subprocess
 
 # (class name, class id, [(method name, method id, synchronous, has content, [(field, type)])])
 # A field named "reserved" is written as zero/empty and skipped when read; it does not appear in the Swift API.
@@ -454,6 +455,8 @@ def main():
     os.makedirs(tests, exist_ok=True)
     with open(os.path.join(tests, "AllMethods.swift"), "w") as f:
         f.write(gen_test_samples())
+    # Keep the output in the project's format, so that regenerating changes nothing.
+    subprocess.run(["swift", "format", "format", "-i", "-r", target, tests], check=True)
 
 
 SAMPLES = {

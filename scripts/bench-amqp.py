@@ -7,7 +7,9 @@ Runs, alternating the two clients in every round so that both see the same machi
 guarantees: persistent requests and replies, publisher confirms, a durable reply queue, the request acked after the
 reply is confirmed) at 1, 10 and 100 calls in flight, and one-way publish-to-consume throughput (transient without
 confirms, transient and persistent with up to 1,000 confirms in flight, persistent with each confirm awaited).
-Prints the median of each figure and the ratio Enoki / C.
+Prints the median of each figure and the ratio Enoki / C. The echo requests are shaped as the C client shapes
+them (not mandatory, no headers) for a like-for-like figure; rows marked "Nameko-shaped" add what Nameko sends
+(mandatory publish, a nameko.call_id_stack header) and have no C counterpart.
 
 The C tools come from --c-tools (default ../shared/tools/rabbitmq-c-bench, built into a temporary folder with
 librabbitmq-dev, installed with apt-get when missing). The broker is started with scripts/broker.sh.
@@ -120,6 +122,11 @@ def main():
                     else:
                         out = run([enoki, "echo-client", "-w", str(inflight), "-d", seconds, "-W", "1"])
                     record(f"echo, {inflight} in flight", client, result_line(out))
+                if client == "enoki":
+                    for inflight in (1, 100):
+                        out = run([enoki, "echo-client", "-w", str(inflight), "-d", seconds, "-W", "1", "-N"])
+                        record(f"echo, {inflight} in flight, Nameko-shaped requests (mandatory, call-id header)",
+                               client, result_line(out))
             finally:
                 stop(server)
             if args.skip_oneway:

@@ -18,7 +18,6 @@ enum Echo {
     static func serve(
         configuration: AMQPConnection.Configuration,
         prefetch: Int,
-        onEventLoop: Bool,
         ready: (@Sendable () -> Void)? = nil
     ) async throws {
         let connection = try await AMQPConnection.connect(configuration: configuration)
@@ -28,35 +27,48 @@ enum Echo {
         try await channel.bindQueue("rpc-echo", exchange: Self.exchange, routingKey: "echo.*")
         try await channel.qos(prefetchCount: UInt16(prefetch))
         try await channel.enablePublisherConfirms()
-        let consumer = try await channel.consume(queue: "rpc-echo")
-        ready?()
-        try await withTaskExecutorPreference(onEventLoop ? connection.executor : nil) {
-            for try await request in consumer {
+        // The server only moves messages along: it answers each request in the consumer's callback on the
+        // connection's event loop, as the C reference server answers in its read loop.
+        let (done, finished) = AsyncStream.makeStream(of: Void.self)
+        try await channel.consume(
+            queue: "rpc-echo",
+            onEnd: { _ in finished.finish() },
+            onDelivery: { request in
                 guard let replyTo = request.properties.replyTo else {
-                    try request.reject(requeue: false)
-                    continue
+                    try? request.reject(requeue: false)
+                    return
                 }
                 var reply = ByteBuffer()
                 reply.writeStaticString(#"{"result": "#)
                 var argument = Self.firstArgument(request.body)
                 reply.writeBuffer(&argument)
                 reply.writeStaticString(#", "error": null}"#)
-                let confirmation = try await channel.publish(
-                    reply,
-                    exchange: Self.exchange,
-                    routingKey: replyTo,
-                    properties: BasicProperties(
-                        contentType: request.properties.contentType ?? "application/json",
-                        contentEncoding: "utf-8",
-                        headers: [:],
-                        deliveryMode: 2,
-                        priority: 0,
-                        correlationID: request.properties.correlationID
+                do {
+                    let confirmation = try channel.publishWithoutWaiting(
+                        reply,
+                        exchange: Self.exchange,
+                        routingKey: replyTo,
+                        properties: BasicProperties(
+                            contentType: request.properties.contentType ?? "application/json",
+                            contentEncoding: "utf-8",
+                            headers: [:],
+                            deliveryMode: 2,
+                            priority: 0,
+                            correlationID: request.properties.correlationID
+                        )
                     )
-                )
-                // The request is acked once the broker confirms the reply, without holding up the next request.
-                confirmation.whenConfirmed { _ in try? request.ack() }
+                    // The request is acked once the broker confirms the reply.
+                    confirmation.whenConfirmed { _ in try? request.ack() }
+                } catch {
+                    try? request.reject(requeue: true)
+                }
             }
+        )
+        ready?()
+        await withTaskCancellationHandler {
+            for await _ in done {}
+        } onCancel: {
+            finished.finish()
         }
         await connection.close()
     }
@@ -73,7 +85,13 @@ enum Echo {
         while index < bytes.endIndex {
             let byte = bytes[index]
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
             } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
@@ -86,7 +104,8 @@ enum Echo {
             }
             index = bytes.index(after: index)
         }
-        return body.getSlice(at: body.readerIndex + (start - bytes.startIndex), length: index - start) ?? ByteBuffer(string: "null")
+        return body.getSlice(at: body.readerIndex + (start - bytes.startIndex), length: index - start)
+            ?? ByteBuffer(string: "null")
     }
 
     /// Keeps `inFlight` calls going for `duration` seconds after `warmup`, and prints a RESULT line.
@@ -144,7 +163,8 @@ enum Echo {
                                 contentType: "application/json",
                                 contentEncoding: "utf-8",
                                 headers: callStackHeader
-                                    ? ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])] : nil,
+                                    ? ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])]
+                                    : nil,
                                 deliveryMode: 2,
                                 priority: 0,
                                 correlationID: correlationID,

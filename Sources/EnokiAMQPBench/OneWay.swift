@@ -84,7 +84,8 @@ enum OneWay {
         let total = nanoseconds(lastConsumed - publishStart) / 1e9
         print(
             String(
-                format: "RESULT bench=enoki_oneway size=%d mode=%d confirms=%d window=%d prefetch=%d | rate=%.1f pub_rate=%.1f consume_rate=%.1f n=%d secs=%.3f nacks=%d",
+                format:
+                    "RESULT bench=enoki_oneway size=%d mode=%d confirms=%d window=%d prefetch=%d | rate=%.1f pub_rate=%.1f consume_rate=%.1f n=%d secs=%.3f nacks=%d",
                 size,
                 mode,
                 confirms,

@@ -12,14 +12,15 @@ import Foundation
 //   enoki-amqp-bench echo-server [-f PREFETCH]
 //   enoki-amqp-bench echo-client [-w INFLIGHT] [-d SECONDS] [-W WARMUP] [-s PAYLOAD]
 //   enoki-amqp-bench echo [-w 1,10,100] [-d SECONDS] [-W WARMUP]   (server and client in one process)
-//   echo-client -M 0: requests not mandatory; -H 0: no nameko.call_id_stack header (both on by default, as Nameko)
+//   echo-client -N: requests shaped as Nameko sends them (mandatory, with a nameko.call_id_stack header); by
+//       default they are shaped as the reference C client sends them (neither), for a like-for-like comparison
 //   -G  run the benchmark's own tasks on Swift's default executor rather than the connection's event loop
 //
 // The broker comes from AMQP_URL, or AMQP_HOST/AMQP_PORT/AMQP_USER/AMQP_PASS/AMQP_VHOST like the C tools.
 
 let arguments = CommandLine.arguments.dropFirst()
 let command = arguments.first ?? "help"
-let options = BenchOptions(arguments.dropFirst(), flags: ["G"])
+let options = BenchOptions(arguments.dropFirst(), flags: ["G", "N"])
 // The benchmark's own code only moves messages along, so it runs on the connection's event loop
 // (EventLoopExecutor), as such code should; -G runs it on the default executor instead.
 let onEventLoop = !options.flag("G")
@@ -29,7 +30,7 @@ do {
     case "oneway":
         try await OneWay.run(options, onEventLoop: onEventLoop)
     case "echo-server":
-        try await Echo.serve(configuration: benchConfiguration(), prefetch: options.int("f", 200), onEventLoop: onEventLoop)
+        try await Echo.serve(configuration: benchConfiguration(), prefetch: options.int("f", 200))
     case "echo-client":
         try await Echo.drive(
             configuration: benchConfiguration(),
@@ -39,15 +40,15 @@ do {
             payload: options.int("s", 16),
             label: options.string("t", "enoki_rpc"),
             onEventLoop: onEventLoop,
-            mandatory: options.int("M", 1) == 1,
-            callStackHeader: options.int("H", 1) == 1
+            mandatory: options.flag("N"),
+            callStackHeader: options.flag("N")
         )
     case "echo":
         let configuration = try benchConfiguration()
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
             group.addTask {
-                try await Echo.serve(configuration: configuration, prefetch: options.int("f", 200), onEventLoop: onEventLoop) {
+                try await Echo.serve(configuration: configuration, prefetch: options.int("f", 200)) {
                     readyContinuation.finish()
                 }
             }

@@ -23,7 +23,11 @@ import Testing
             correlationID: "corr-1",
             replyTo: "reply-key"
         )
-        try await channel.publish(Array(#"{"args": [], "kwargs": {}}"#.utf8), routingKey: queue.name, properties: properties)
+        try await channel.publish(
+            Array(#"{"args": [], "kwargs": {}}"#.utf8),
+            routingKey: queue.name,
+            properties: properties
+        )
         var iterator = consumer.makeAsyncIterator()
         let delivery = try #require(try await iterator.next())
         #expect(String(buffer: delivery.body) == #"{"args": [], "kwargs": {}}"#)

@@ -111,7 +111,10 @@ import Testing
         }
         let warnings = logs.entries.filter { $0.level == .warning }.map { "\($0.message)" }
         #expect(warnings.count >= 3)
-        #expect(warnings.first == "could not connect to amqp://guest:**@127.0.0.1:1// (could not connect to amqp://guest:**@127.0.0.1:1//: connection refused); retrying in 0.0 seconds")
+        #expect(
+            warnings.first
+                == "could not connect to amqp://guest:**@127.0.0.1:1// (could not connect to amqp://guest:**@127.0.0.1:1//: connection refused); retrying in 0.0 seconds"
+        )
         #expect(!logs.entries.contains { "\($0.message)".contains("s3cret") })
         // After it stops, asking for a connection fails instead of waiting.
         let error = await #expect(throws: AMQPError.self) { try await client.connection() }

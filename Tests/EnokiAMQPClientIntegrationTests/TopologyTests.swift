@@ -94,7 +94,11 @@ import Testing
         let connection = try await Broker.connect()
         let channel = try await connection.openChannel()
         try await channel.enablePublisherConfirms()
-        let confirmation = try await channel.publish(Array("x".utf8), exchange: Broker.uniqueName("nowhere"), routingKey: "k")
+        let confirmation = try await channel.publish(
+            Array("x".utf8),
+            exchange: Broker.uniqueName("nowhere"),
+            routingKey: "k"
+        )
         let error = await #expect(throws: AMQPError.self) { try await confirmation.outcome() }
         #expect(error?.replyCode == .notFound)
         #expect(error?.failingMethod == "basic.publish")

@@ -44,13 +44,16 @@ import Testing
     }
 
     @Test func queryParameters() throws {
-        let configuration = try AMQPConnection.Configuration(url: "amqp://localhost/?heartbeat=10&login_method=AMQPLAIN")
+        let configuration = try AMQPConnection.Configuration(
+            url: "amqp://localhost/?heartbeat=10&login_method=AMQPLAIN"
+        )
         #expect(configuration.heartbeat == 10)
         #expect(configuration.authentication == .amqplain)
     }
 
     @Test func badURLsAreClearErrorsThatHideThePassword() {
-        for bad in ["http://guest:hunter2@h", "amqp://guest:hunter2@h:99999", "amqp://guest:hunter2@h/%zz", "nonsense"] {
+        for bad in ["http://guest:hunter2@h", "amqp://guest:hunter2@h:99999", "amqp://guest:hunter2@h/%zz", "nonsense"]
+        {
             let error = #expect(throws: AMQPError.self) { try AMQPURL(bad) }
             #expect(error?.code == .invalidURL)
             #expect(!(error?.message.contains("hunter2") ?? true), "\(bad)")

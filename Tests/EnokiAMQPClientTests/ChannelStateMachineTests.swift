@@ -35,7 +35,11 @@ import Testing
             return
         }
         _ = machine.requestSent(.queueBind(.init(queue: "q", exchange: "x", routingKey: "k")), token: 2)
-        guard case .succeedRequest(1, .queueDeclareOk) = machine.replyReceived(.queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))) else {
+        guard
+            case .succeedRequest(1, .queueDeclareOk) = machine.replyReceived(
+                .queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))
+            )
+        else {
             Issue.record("expected declare to be answered first")
             return
         }
@@ -72,7 +76,11 @@ import Testing
             Issue.record("consume-ok is matched by its tag")
             return
         }
-        guard case .succeedRequest(4, _) = machine.replyReceived(.queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))) else {
+        guard
+            case .succeedRequest(4, _) = machine.replyReceived(
+                .queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))
+            )
+        else {
             Issue.record("declare-ok may overtake")
             return
         }
@@ -113,7 +121,12 @@ import Testing
         #expect(error.replyCode == .preconditionFailed)
         #expect(error.failingMethod == "queue.declare")
         #expect(error.message.contains("inequivalent arg"))
-        guard case .failRequest(9, let later) = machine.requestSent(.basicQos(.init(prefetchSize: 0, prefetchCount: 1, global: false)), token: 9) else {
+        guard
+            case .failRequest(9, let later) = machine.requestSent(
+                .basicQos(.init(prefetchSize: 0, prefetchCount: 1, global: false)),
+                token: 9
+            )
+        else {
             Issue.record("requests on a closed channel fail")
             return
         }
@@ -127,7 +140,8 @@ import Testing
             Issue.record("expected channel.close")
             return
         }
-        guard case .none = machine.replyReceived(.queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0))) else {
+        guard case .none = machine.replyReceived(.queueDeclareOk(.init(queue: "q", messageCount: 0, consumerCount: 0)))
+        else {
             Issue.record("replies while closing are discarded")
             return
         }
@@ -147,7 +161,11 @@ import Testing
     @Test func closeCrossingABrokerClose() {
         var machine = self.openMachine()
         _ = machine.closeRequested(token: 1)
-        guard case .closed(true, let succeed, _, _, _) = machine.closeReceived(.init(replyCode: 200, replyText: "", classID: 0, methodID: 0)) else {
+        guard
+            case .closed(true, let succeed, _, _, _) = machine.closeReceived(
+                .init(replyCode: 200, replyText: "", classID: 0, methodID: 0)
+            )
+        else {
             Issue.record("expected closed with close-ok")
             return
         }
@@ -191,7 +209,8 @@ import Testing
         _ = machine.contentMethodReceived(
             .basicReturn(.init(replyCode: 312, replyText: "NO_ROUTE", exchange: "nameko-rpc", routingKey: "ghost.m"))
         )
-        guard case .none = machine.headerReceived(ContentHeader(bodySize: 0, properties: .init(correlationID: "c1"))) else {
+        guard case .none = machine.headerReceived(ContentHeader(bodySize: 0, properties: .init(correlationID: "c1")))
+        else {
             Issue.record("a matched return waits for its confirm")
             return
         }
@@ -217,7 +236,9 @@ import Testing
         _ = machine.contentMethodReceived(
             .basicReturn(.init(replyCode: 312, replyText: "NO_ROUTE", exchange: "nameko-rpc", routingKey: "ghost.m"))
         )
-        guard case .unmatchedReturn(let message) = machine.headerReceived(ContentHeader(bodySize: 0, properties: .init())) else {
+        guard
+            case .unmatchedReturn(let message) = machine.headerReceived(ContentHeader(bodySize: 0, properties: .init()))
+        else {
             Issue.record("expected an unmatched return")
             return
         }

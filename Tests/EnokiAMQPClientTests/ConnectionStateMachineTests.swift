@@ -74,7 +74,11 @@ import Testing
         var machine = ConnectionStateMachine(settings: settings)
         _ = machine.channelActive()
         _ = machine.startReceived(Self.start)
-        guard case .sendTuneOkAndOpen(_, _, let tuning) = machine.tuneReceived(.init(channelMax: 0, frameMax: 0, heartbeat: 60)) else {
+        guard
+            case .sendTuneOkAndOpen(_, _, let tuning) = machine.tuneReceived(
+                .init(channelMax: 0, frameMax: 0, heartbeat: 60)
+            )
+        else {
             Issue.record("expected tune-ok")
             return
         }
@@ -161,7 +165,12 @@ import Testing
         self.handshake(&machine)
         guard
             case .closeSocket(true, let error) = machine.closeReceived(
-                .init(replyCode: 320, replyText: "CONNECTION_FORCED - closed via management plugin", classID: 0, methodID: 0)
+                .init(
+                    replyCode: 320,
+                    replyText: "CONNECTION_FORCED - closed via management plugin",
+                    classID: 0,
+                    methodID: 0
+                )
             )
         else {
             Issue.record("expected close")
@@ -192,7 +201,11 @@ import Testing
         var machine = ConnectionStateMachine(settings: Self.settings)
         self.handshake(&machine)
         _ = machine.closeRequested()
-        guard case .closeSocket(true, let error) = machine.closeReceived(.init(replyCode: 200, replyText: "", classID: 0, methodID: 0)) else {
+        guard
+            case .closeSocket(true, let error) = machine.closeReceived(
+                .init(replyCode: 200, replyText: "", classID: 0, methodID: 0)
+            )
+        else {
             Issue.record("expected close-ok")
             return
         }
@@ -219,7 +232,9 @@ import Testing
     @Test func methodsOutOfTurnAreProtocolErrors() {
         var machine = ConnectionStateMachine(settings: Self.settings)
         _ = machine.channelActive()
-        guard case .closeSocket(false, let error) = machine.tuneReceived(.init(channelMax: 0, frameMax: 0, heartbeat: 0)) else {
+        guard
+            case .closeSocket(false, let error) = machine.tuneReceived(.init(channelMax: 0, frameMax: 0, heartbeat: 0))
+        else {
             Issue.record("expected the socket to close")
             return
         }

@@ -26,7 +26,11 @@ import Testing
     }
 
     @Test func idsMatchTheSpecification() {
-        #expect(AMQPMethod.connectionStartOk(.init(clientProperties: [:], mechanism: "PLAIN", response: [], locale: "en_US")).classID == 10)
+        #expect(
+            AMQPMethod.connectionStartOk(
+                .init(clientProperties: [:], mechanism: "PLAIN", response: [], locale: "en_US")
+            ).classID == 10
+        )
         #expect(AMQPMethod.exchangeUnbindOk.methodID == 51)
         #expect(AMQPMethod.basicNack(.init(deliveryTag: 1)).methodID == 120)
         #expect(AMQPMethod.confirmSelect(.init()).classID == 85)

@@ -30,11 +30,13 @@ public enum Broker {
 
     /// The repository's root, for its scripts.
     public static var repositoryRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// A configuration for the test broker, with a connection name tests can find it by.
-    public static func configuration(name: String? = nil, heartbeat: UInt16 = 60) throws -> AMQPConnection.Configuration {
+    public static func configuration(name: String? = nil, heartbeat: UInt16 = 60) throws -> AMQPConnection.Configuration
+    {
         var configuration = try AMQPConnection.Configuration(url: self.url)
         configuration.connectionName = name
         configuration.heartbeat = heartbeat
@@ -98,7 +100,16 @@ public enum Broker {
 
     /// The `list_queues` row of a queue: name, durable, auto_delete, exclusive, arguments.
     public static func queueInfo(_ name: String, vhost: String = "/") throws -> String? {
-        let listing = try self.ctl("list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments")
+        let listing = try self.ctl(
+            "list_queues",
+            "-p",
+            vhost,
+            "name",
+            "durable",
+            "auto_delete",
+            "exclusive",
+            "arguments"
+        )
         return listing.split(separator: "\n").first { $0.split(separator: "\t").first.map(String.init) == name }
             .map(String.init)
     }

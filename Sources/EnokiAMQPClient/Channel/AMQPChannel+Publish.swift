@@ -84,6 +84,38 @@ extension AMQPChannel {
         return PublishConfirmation(box: box)
     }
 
+    /// Publishes a message without ever suspending, for code that cannot wait: a callback on the event loop
+    /// (``consume(queue:consumerTag:noAck:exclusive:arguments:onEnd:onDelivery:)``,
+    /// ``PublishConfirmation/whenConfirmed(_:)``).
+    ///
+    /// It does not slow down when the socket is backed up, as ``publish(_:exchange:routingKey:mandatory:properties:)``
+    /// does; whoever calls it must bound what it publishes some other way, for example by the prefetch window of
+    /// the consumer it answers.
+    ///
+    /// - Throws: ``AMQPError`` when the channel is closed or a name is longer than 255 bytes.
+    @discardableResult
+    public func publishWithoutWaiting(
+        _ body: ByteBuffer,
+        exchange: String = "",
+        routingKey: String,
+        mandatory: Bool = false,
+        properties: BasicProperties = BasicProperties()
+    ) throws(AMQPError) -> PublishConfirmation {
+        try self.checkOpen()
+        try Self.checkShortString(exchange, "exchange name")
+        try Self.checkShortString(routingKey, "routing key")
+        let request = PublishRequest(
+            exchange: exchange,
+            routingKey: routingKey,
+            mandatory: mandatory,
+            properties: properties,
+            body: body
+        )
+        let box = self.publisherConfirmsEnabled ? ConfirmationBox() : nil
+        self.connection.queue.enqueue(.publish(self.key, request, box))
+        return PublishConfirmation(box: box)
+    }
+
     /// Publishes a message with a body given as bytes or text; see
     /// ``publish(_:exchange:routingKey:mandatory:properties:)``.
     @discardableResult

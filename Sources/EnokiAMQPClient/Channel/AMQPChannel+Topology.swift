@@ -84,7 +84,9 @@ extension AMQPChannel {
     ) async throws(AMQPError) {
         try Self.checkShortString(routingKey, "routing key")
         _ = try await self.request(
-            .exchangeUnbind(.init(destination: destination, source: source, routingKey: routingKey, arguments: arguments))
+            .exchangeUnbind(
+                .init(destination: destination, source: source, routingKey: routingKey, arguments: arguments)
+            )
         )
     }
 
@@ -134,7 +136,11 @@ extension AMQPChannel {
     ///   - ifUnused: Only if it has no consumers.
     ///   - ifEmpty: Only if it holds no messages.
     @discardableResult
-    public func deleteQueue(_ name: String, ifUnused: Bool = false, ifEmpty: Bool = false) async throws(AMQPError) -> UInt32 {
+    public func deleteQueue(
+        _ name: String,
+        ifUnused: Bool = false,
+        ifEmpty: Bool = false
+    ) async throws(AMQPError) -> UInt32 {
         try Self.checkShortString(name, "queue name")
         let reply = try await self.request(.queueDelete(.init(queue: name, ifUnused: ifUnused, ifEmpty: ifEmpty)))
         guard case .queueDeleteOk(let ok) = reply else {

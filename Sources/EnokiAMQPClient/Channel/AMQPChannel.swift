@@ -69,7 +69,9 @@ public final class AMQPChannel: Sendable {
     ///   - global: RabbitMQ's reading: `false` applies the limit to each consumer started after this call,
     ///     `true` to the channel as a whole.
     public func qos(prefetchCount: UInt16, prefetchSize: UInt32 = 0, global: Bool = false) async throws(AMQPError) {
-        _ = try await self.request(.basicQos(.init(prefetchSize: prefetchSize, prefetchCount: prefetchCount, global: global)))
+        _ = try await self.request(
+            .basicQos(.init(prefetchSize: prefetchSize, prefetchCount: prefetchCount, global: global))
+        )
     }
 
     /// Puts the channel in publisher-confirm mode (`confirm.select`). From then on each publish's

@@ -27,7 +27,8 @@ final class ConfirmationBox: Sendable {
     }
 
     private func complete(_ result: Result<PublishOutcome, AMQPError>) {
-        let (waiters, callbacks) = self.state.withLock { state -> ([CheckedContinuation<PublishOutcome, any Error>], [Callback]) in
+        let (waiters, callbacks) = self.state.withLock {
+            state -> ([CheckedContinuation<PublishOutcome, any Error>], [Callback]) in
             guard case .pending(let waiters, let callbacks) = state else { return ([], []) }
             state = .done(result)
             return (waiters, callbacks)

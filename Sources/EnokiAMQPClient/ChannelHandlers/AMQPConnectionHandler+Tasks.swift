@@ -127,7 +127,9 @@ extension AMQPConnectionHandler {
             return
         }
         guard self.channels[key.id]!.machine.isOpen else {
-            promise?.fail(self.channels[key.id]!.status.closeError ?? AMQPError(.channelClosed, "channel \(key.id) is not open"))
+            promise?.fail(
+                self.channels[key.id]!.status.closeError ?? AMQPError(.channelClosed, "channel \(key.id) is not open")
+            )
             return
         }
         // Encode first: a publish that cannot be encoded (a header key over 255 bytes, say) fails alone and
@@ -135,14 +137,18 @@ extension AMQPConnectionHandler {
         let mark = self.outboundWriterIndex
         do {
             try self.writeContent(
-                .basicPublish(.init(exchange: request.exchange, routingKey: request.routingKey, mandatory: request.mandatory)),
+                .basicPublish(
+                    .init(exchange: request.exchange, routingKey: request.routingKey, mandatory: request.mandatory)
+                ),
                 properties: request.properties,
                 body: request.body,
                 channelID: key.id
             )
         } catch {
             self.rewindOutbound(to: mark)
-            promise?.fail(AMQPError(.invalidArgument, "the message cannot be published: \(error.message)", underlying: error))
+            promise?.fail(
+                AMQPError(.invalidArgument, "the message cannot be published: \(error.message)", underlying: error)
+            )
             return
         }
         let decision = self.channels[key.id]!.machine.publishSent(
@@ -228,7 +234,10 @@ extension AMQPConnectionHandler {
                 consumer.registration.finish(clean ? nil : error)
             }
             if !clean {
-                self.logger.debug("channel closed", metadata: [LogKey.channelID: "\(channelID)", LogKey.error: "\(error)"])
+                self.logger.debug(
+                    "channel closed",
+                    metadata: [LogKey.channelID: "\(channelID)", LogKey.error: "\(error)"]
+                )
             }
         case .protocolViolation(let error):
             self.protocolViolation(error)
@@ -300,7 +309,10 @@ extension AMQPConnectionHandler {
             case .stopProducing:
                 self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
             case .dropped:
-                self.consumerTerminated(tag: deliver.consumerTag, key: ChannelKey(id: channelID, generation: entry.generation))
+                self.consumerTerminated(
+                    tag: deliver.consumerTag,
+                    key: ChannelKey(id: channelID, generation: entry.generation)
+                )
             }
         }
     }

@@ -220,7 +220,11 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             buffer.moveReaderIndex(to: buffer.writerIndex)
             self.run(
                 self.stateMachine.errorHappened(
-                    AMQPError(.protocolViolation, "the broker sent bytes that do not decode: \(error.message)", underlying: error),
+                    AMQPError(
+                        .protocolViolation,
+                        "the broker sent bytes that do not decode: \(error.message)",
+                        underlying: error
+                    ),
                     replyCode: .frameError
                 )
             )
@@ -284,7 +288,9 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         case .basicAck(let ack):
             self.withChannel(channelID) { $0.machine.ackReceived(deliveryTag: ack.deliveryTag, multiple: ack.multiple) }
         case .basicNack(let nack):
-            self.withChannel(channelID) { $0.machine.nackReceived(deliveryTag: nack.deliveryTag, multiple: nack.multiple) }
+            self.withChannel(channelID) {
+                $0.machine.nackReceived(deliveryTag: nack.deliveryTag, multiple: nack.multiple)
+            }
         case .basicDeliver, .basicReturn, .basicGetOk:
             self.withChannel(channelID) { $0.machine.contentMethodReceived(method) }
         case .basicCancel(let cancel):
@@ -430,7 +436,12 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             self.logger.trace("sending \(method.name)", metadata: [LogKey.channelID: "\(channelID)"])
         }
         do {
-            try AMQPFrameEncoder.encodeMethod(method, channelID: channelID, frameMax: self.frameMax, into: &self.outbound)
+            try AMQPFrameEncoder.encodeMethod(
+                method,
+                channelID: channelID,
+                frameMax: self.frameMax,
+                into: &self.outbound
+            )
         } catch {
             // Only reachable through arguments the facades check first; never put a half frame on the wire.
             self.logger.error("could not encode a method", metadata: [LogKey.error: "\(error)"])

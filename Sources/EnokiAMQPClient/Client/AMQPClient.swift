@@ -36,7 +36,8 @@ public final class AMQPClient: Service, Sendable {
         public var multiplier: Double
 
         /// A policy; by default waits of 1, 2, 4, … seconds, at most 30.
-        public init(initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30), multiplier: Double = 2) {
+        public init(initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30), multiplier: Double = 2)
+        {
             self.initialDelay = initialDelay
             self.maximumDelay = maximumDelay
             self.multiplier = multiplier

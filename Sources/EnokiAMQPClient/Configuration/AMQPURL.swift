@@ -95,7 +95,10 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
             }
             self.host = String(hostPort[hostPort.index(after: hostPort.startIndex)..<close])
             let afterClose = hostPort[hostPort.index(after: close)...]
-            self.port = try Self.parsePort(afterClose.hasPrefix(":") ? afterClose.dropFirst() : "", default: defaultPort)
+            self.port = try Self.parsePort(
+                afterClose.hasPrefix(":") ? afterClose.dropFirst() : "",
+                default: defaultPort
+            )
         } else if let colon = hostPort.lastIndex(of: ":") {
             self.host = String(hostPort[..<colon])
             self.port = try Self.parsePort(hostPort[hostPort.index(after: colon)...], default: defaultPort)
@@ -169,7 +172,8 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
         var utf8 = text.utf8[...]
         while let byte = utf8.popFirst() {
             if byte == UInt8(ascii: "%") {
-                guard let high = utf8.popFirst().flatMap(Self.hexValue), let low = utf8.popFirst().flatMap(Self.hexValue)
+                guard let high = utf8.popFirst().flatMap(Self.hexValue),
+                    let low = utf8.popFirst().flatMap(Self.hexValue)
                 else {
                     throw AMQPError(.invalidURL, "malformed percent escape in '\(text)'")
                 }

@@ -174,7 +174,11 @@ public final class AMQPConnection: Sendable {
             throw error
         } catch {
             channel.close(promise: nil)
-            throw AMQPError(.connectionFailed, "could not connect to \(configuration.redactedURL): \(error)", underlying: error)
+            throw AMQPError(
+                .connectionFailed,
+                "could not connect to \(configuration.redactedURL): \(error)",
+                underlying: error
+            )
         }
     }
 

@@ -28,7 +28,9 @@ final class ConnectionStatus: Sendable {
     var closedAt: ContinuousClock.Instant? { self.state.withLock { $0.closedAt } }
 
     func markClosed(_ error: AMQPError) {
-        let (waiters, listeners) = self.state.withLock { state -> ([CheckedContinuation<AMQPError, Never>], [AsyncStream<AMQPConnection.BlockedState>.Continuation]) in
+        let (waiters, listeners) = self.state.withLock {
+            state -> ([CheckedContinuation<AMQPError, Never>], [AsyncStream<AMQPConnection.BlockedState>.Continuation])
+            in
             guard state.closeError == nil else { return ([], []) }
             state.closeError = error
             state.closedAt = .now
@@ -142,7 +144,8 @@ final class ChannelStatus: Sendable {
     var closeError: AMQPError? { self.state.withLock { $0.closeError } }
 
     func markClosed(_ error: AMQPError) {
-        let (waiters, returns) = self.state.withLock { state -> ([CheckedContinuation<AMQPError, Never>], AsyncStream<AMQPReturnedMessage>.Continuation?) in
+        let (waiters, returns) = self.state.withLock {
+            state -> ([CheckedContinuation<AMQPError, Never>], AsyncStream<AMQPReturnedMessage>.Continuation?) in
             guard state.closeError == nil else { return ([], nil) }
             state.closeError = error
             defer {

@@ -62,7 +62,13 @@ struct ChannelStateMachine<Request, Confirmation> {
         case unmatchedReturn(AMQPReturnedMessage)
         /// The channel is closed: write `close-ok` if asked, answer the close requests, fail the rest and the
         /// consumers with the error, and free the channel number.
-        case closed(sendCloseOk: Bool, succeed: [Request], fail: [Request], failConfirmations: [Confirmation], AMQPError)
+        case closed(
+            sendCloseOk: Bool,
+            succeed: [Request],
+            fail: [Request],
+            failConfirmations: [Confirmation],
+            AMQPError
+        )
         /// The broker broke the protocol on this channel; the connection must be closed.
         case protocolViolation(AMQPError)
         case none
@@ -126,7 +132,12 @@ struct ChannelStateMachine<Request, Confirmation> {
         default: consumerTag = nil
         }
         self.pending.append(
-            PendingRequest(method: method.name, expects: Self.replies(to: method), consumerTag: consumerTag, token: token)
+            PendingRequest(
+                method: method.name,
+                expects: Self.replies(to: method),
+                consumerTag: consumerTag,
+                token: token
+            )
         )
         return .send(method)
     }
@@ -165,7 +176,9 @@ struct ChannelStateMachine<Request, Confirmation> {
             self.state = .closing
             self.closeRequests.append(token)
             return .send(
-                .channelClose(.init(replyCode: ReplyCode.replySuccess.rawValue, replyText: "bye", classID: 0, methodID: 0))
+                .channelClose(
+                    .init(replyCode: ReplyCode.replySuccess.rawValue, replyText: "bye", classID: 0, methodID: 0)
+                )
             )
         case .closing:
             self.closeRequests.append(token)
@@ -356,7 +369,10 @@ struct ChannelStateMachine<Request, Confirmation> {
     private mutating func resolve(deliveryTag: UInt64, multiple: Bool, acked: Bool) -> Action {
         guard self.nextPublishSequence != nil else {
             return .protocolViolation(
-                AMQPError(.protocolViolation, "the broker confirmed a publish on channel \(self.channelID) without confirm.select")
+                AMQPError(
+                    .protocolViolation,
+                    "the broker confirmed a publish on channel \(self.channelID) without confirm.select"
+                )
             )
         }
         var resolved: [(Confirmation, PublishOutcome)] = []
@@ -390,7 +406,13 @@ struct ChannelStateMachine<Request, Confirmation> {
         // Close requests succeed however the channel ended: it is closed, which is what they asked for.
         let closers = self.closeRequests
         self.closeRequests.removeAll()
-        return .closed(sendCloseOk: sendCloseOk, succeed: closers, fail: failed, failConfirmations: confirmations, error)
+        return .closed(
+            sendCloseOk: sendCloseOk,
+            succeed: closers,
+            fail: failed,
+            failConfirmations: confirmations,
+            error
+        )
     }
 
     private var notOpenError: AMQPError {

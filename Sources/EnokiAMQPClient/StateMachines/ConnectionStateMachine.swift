@@ -120,7 +120,10 @@ struct ConnectionStateMachine {
         }
         guard start.versionMajor == 0, start.versionMinor == 9 else {
             return self.failHandshake(
-                AMQPError(.handshakeFailed, "the broker speaks AMQP \(start.versionMajor)-\(start.versionMinor), not 0-9-1")
+                AMQPError(
+                    .handshakeFailed,
+                    "the broker speaks AMQP \(start.versionMajor)-\(start.versionMinor), not 0-9-1"
+                )
             )
         }
         let offered = start.mechanisms.split(separator: " ").map(String.init)
@@ -133,7 +136,10 @@ struct ConnectionStateMachine {
             )
         }
         self.state = .awaitingTune(serverProperties: start.serverProperties)
-        let response = self.settings.mechanism.response(username: self.settings.username, password: self.settings.password)
+        let response = self.settings.mechanism.response(
+            username: self.settings.username,
+            password: self.settings.password
+        )
         return .send(
             .connectionStartOk(
                 .init(
@@ -151,7 +157,10 @@ struct ConnectionStateMachine {
             return self.unexpected("connection.secure")
         }
         return self.failHandshake(
-            AMQPError(.handshakeFailed, "the broker sent a login challenge, which \(self.settings.mechanism) does not use")
+            AMQPError(
+                .handshakeFailed,
+                "the broker sent a login challenge, which \(self.settings.mechanism) does not use"
+            )
         )
     }
 
@@ -256,7 +265,9 @@ struct ConnectionStateMachine {
             let error = AMQPError(.connectionClosed, "the connection was closed")
             self.state = .closing(error)
             return .sendClose(
-                .connectionClose(.init(replyCode: ReplyCode.replySuccess.rawValue, replyText: "bye", classID: 0, methodID: 0)),
+                .connectionClose(
+                    .init(replyCode: ReplyCode.replySuccess.rawValue, replyText: "bye", classID: 0, methodID: 0)
+                ),
                 failWith: error,
                 closeSocket: false
             )
@@ -280,7 +291,12 @@ struct ConnectionStateMachine {
             if let replyCode {
                 return .sendClose(
                     .connectionClose(
-                        .init(replyCode: replyCode.rawValue, replyText: String(error.message.prefix(200)), classID: 0, methodID: 0)
+                        .init(
+                            replyCode: replyCode.rawValue,
+                            replyText: String(error.message.prefix(200)),
+                            classID: 0,
+                            methodID: 0
+                        )
                     ),
                     failWith: error,
                     closeSocket: true

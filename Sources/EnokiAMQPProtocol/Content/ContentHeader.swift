@@ -34,7 +34,10 @@ public struct ContentHeader: Sendable, Hashable {
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> ContentHeader {
         let classID = try buffer.readAMQPInteger(as: UInt16.self)
         guard classID == 60 else {
-            throw AMQPProtocolError(.invalidContentHeader, "content header for class \(classID) (only basic, 60, has content)")
+            throw AMQPProtocolError(
+                .invalidContentHeader,
+                "content header for class \(classID) (only basic, 60, has content)"
+            )
         }
         _ = try buffer.readAMQPInteger(as: UInt16.self)
         let bodySize = try buffer.readAMQPInteger(as: UInt64.self)

@@ -45,7 +45,10 @@ extension ByteBuffer {
             throw AMQPProtocolError(.truncated, "string of \(length) bytes runs past the end of its frame")
         }
         let string = self.withUnsafeReadableBytes { raw in
-            String(validating: UnsafeRawBufferPointer(rebasing: raw.prefix(length)).bindMemory(to: UInt8.self), as: UTF8.self)
+            String(
+                validating: UnsafeRawBufferPointer(rebasing: raw.prefix(length)).bindMemory(to: UInt8.self),
+                as: UTF8.self
+            )
         }
         guard let string else {
             throw AMQPProtocolError(.invalidUTF8, "string of \(length) bytes is not valid UTF-8")

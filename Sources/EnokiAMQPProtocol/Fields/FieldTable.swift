@@ -101,7 +101,10 @@ extension FieldTable: CustomStringConvertible {
 extension FieldTable {
     static func decode(from buffer: inout ByteBuffer, depth: Int) throws(AMQPProtocolError) -> FieldTable {
         guard depth <= FieldValue.maximumNestingDepth else {
-            throw AMQPProtocolError(.nestingTooDeep, "field tables nested deeper than \(FieldValue.maximumNestingDepth)")
+            throw AMQPProtocolError(
+                .nestingTooDeep,
+                "field tables nested deeper than \(FieldValue.maximumNestingDepth)"
+            )
         }
         let length = Int(try buffer.readAMQPInteger(as: UInt32.self))
         guard var slice = buffer.readSlice(length: length) else {

@@ -78,7 +78,9 @@ public enum AMQPFrameEncoder {
         }
         let chunkSize = frameMax == 0 ? Int.max : Int(frameMax) - AMQPFrame.overhead
         var body = body
-        buffer.reserveCapacity(minimumWritableBytes: body.readableBytes + (body.readableBytes / max(chunkSize, 1) + 1) * 8)
+        buffer.reserveCapacity(
+            minimumWritableBytes: body.readableBytes + (body.readableBytes / max(chunkSize, 1) + 1) * 8
+        )
         while body.readableBytes > 0 {
             var chunk = body.readSlice(length: min(chunkSize, body.readableBytes))!
             buffer.writeInteger(AMQPFrame.FrameType.body.rawValue)

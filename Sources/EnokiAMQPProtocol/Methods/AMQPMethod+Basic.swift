@@ -114,7 +114,15 @@ extension AMQPMethod.Basic.Consume {
         let exclusive = bits & 4 != 0
         let noWait = bits & 8 != 0
         let arguments = try buffer.readAMQPFieldTable()
-        return Self(queue: queue, consumerTag: consumerTag, noLocal: noLocal, noAck: noAck, exclusive: exclusive, noWait: noWait, arguments: arguments)
+        return Self(
+            queue: queue,
+            consumerTag: consumerTag,
+            noLocal: noLocal,
+            noAck: noAck,
+            exclusive: exclusive,
+            noWait: noWait,
+            arguments: arguments
+        )
     }
 }
 
@@ -347,7 +355,13 @@ extension AMQPMethod.Basic.Deliver {
         let redelivered = bits & 1 != 0
         let exchange = try buffer.readAMQPShortString()
         let routingKey = try buffer.readAMQPShortString()
-        return Self(consumerTag: consumerTag, deliveryTag: deliveryTag, redelivered: redelivered, exchange: exchange, routingKey: routingKey)
+        return Self(
+            consumerTag: consumerTag,
+            deliveryTag: deliveryTag,
+            redelivered: redelivered,
+            exchange: exchange,
+            routingKey: routingKey
+        )
     }
 }
 
@@ -437,7 +451,13 @@ extension AMQPMethod.Basic.GetOk {
         let exchange = try buffer.readAMQPShortString()
         let routingKey = try buffer.readAMQPShortString()
         let messageCount = try buffer.readAMQPInteger(as: UInt32.self)
-        return Self(deliveryTag: deliveryTag, redelivered: redelivered, exchange: exchange, routingKey: routingKey, messageCount: messageCount)
+        return Self(
+            deliveryTag: deliveryTag,
+            redelivered: redelivered,
+            exchange: exchange,
+            routingKey: routingKey,
+            messageCount: messageCount
+        )
     }
 }
 

@@ -56,7 +56,13 @@ extension AMQPMethod.Connection.Start {
         let serverProperties = try buffer.readAMQPFieldTable()
         let mechanisms = try buffer.readAMQPLongString()
         let locales = try buffer.readAMQPLongString()
-        return Self(versionMajor: versionMajor, versionMinor: versionMinor, serverProperties: serverProperties, mechanisms: mechanisms, locales: locales)
+        return Self(
+            versionMajor: versionMajor,
+            versionMinor: versionMinor,
+            serverProperties: serverProperties,
+            mechanisms: mechanisms,
+            locales: locales
+        )
     }
 }
 

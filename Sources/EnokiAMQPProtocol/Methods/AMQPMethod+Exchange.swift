@@ -79,7 +79,16 @@ extension AMQPMethod.Exchange.Declare {
         let isInternal = bits & 8 != 0
         let noWait = bits & 16 != 0
         let arguments = try buffer.readAMQPFieldTable()
-        return Self(exchange: exchange, type: type, passive: passive, durable: durable, autoDelete: autoDelete, isInternal: isInternal, noWait: noWait, arguments: arguments)
+        return Self(
+            exchange: exchange,
+            type: type,
+            passive: passive,
+            durable: durable,
+            autoDelete: autoDelete,
+            isInternal: isInternal,
+            noWait: noWait,
+            arguments: arguments
+        )
     }
 }
 
@@ -177,7 +186,13 @@ extension AMQPMethod.Exchange.Bind {
         let bits = try buffer.readAMQPInteger(as: UInt8.self)
         let noWait = bits & 1 != 0
         let arguments = try buffer.readAMQPFieldTable()
-        return Self(destination: destination, source: source, routingKey: routingKey, noWait: noWait, arguments: arguments)
+        return Self(
+            destination: destination,
+            source: source,
+            routingKey: routingKey,
+            noWait: noWait,
+            arguments: arguments
+        )
     }
 }
 
@@ -232,6 +247,12 @@ extension AMQPMethod.Exchange.Unbind {
         let bits = try buffer.readAMQPInteger(as: UInt8.self)
         let noWait = bits & 1 != 0
         let arguments = try buffer.readAMQPFieldTable()
-        return Self(destination: destination, source: source, routingKey: routingKey, noWait: noWait, arguments: arguments)
+        return Self(
+            destination: destination,
+            source: source,
+            routingKey: routingKey,
+            noWait: noWait,
+            arguments: arguments
+        )
     }
 }

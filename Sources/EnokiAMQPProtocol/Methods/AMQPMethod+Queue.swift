@@ -73,7 +73,15 @@ extension AMQPMethod.Queue.Declare {
         let autoDelete = bits & 8 != 0
         let noWait = bits & 16 != 0
         let arguments = try buffer.readAMQPFieldTable()
-        return Self(queue: queue, passive: passive, durable: durable, exclusive: exclusive, autoDelete: autoDelete, noWait: noWait, arguments: arguments)
+        return Self(
+            queue: queue,
+            passive: passive,
+            durable: durable,
+            exclusive: exclusive,
+            autoDelete: autoDelete,
+            noWait: noWait,
+            arguments: arguments
+        )
     }
 }
 

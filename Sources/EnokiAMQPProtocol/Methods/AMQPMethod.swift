@@ -146,15 +146,21 @@ extension AMQPMethod {
     /// The class id of the method (10 for connection, 20 for channel, …).
     public var classID: UInt16 {
         switch self {
-        case .connectionStart, .connectionStartOk, .connectionSecure, .connectionSecureOk, .connectionTune, .connectionTuneOk, .connectionOpen, .connectionOpenOk, .connectionClose, .connectionCloseOk, .connectionBlocked, .connectionUnblocked, .connectionUpdateSecret, .connectionUpdateSecretOk:
+        case .connectionStart, .connectionStartOk, .connectionSecure, .connectionSecureOk, .connectionTune,
+            .connectionTuneOk, .connectionOpen, .connectionOpenOk, .connectionClose, .connectionCloseOk,
+            .connectionBlocked, .connectionUnblocked, .connectionUpdateSecret, .connectionUpdateSecretOk:
             return 10
         case .channelOpen, .channelOpenOk, .channelFlow, .channelFlowOk, .channelClose, .channelCloseOk:
             return 20
-        case .exchangeDeclare, .exchangeDeclareOk, .exchangeDelete, .exchangeDeleteOk, .exchangeBind, .exchangeBindOk, .exchangeUnbind, .exchangeUnbindOk:
+        case .exchangeDeclare, .exchangeDeclareOk, .exchangeDelete, .exchangeDeleteOk, .exchangeBind, .exchangeBindOk,
+            .exchangeUnbind, .exchangeUnbindOk:
             return 40
-        case .queueDeclare, .queueDeclareOk, .queueBind, .queueBindOk, .queuePurge, .queuePurgeOk, .queueDelete, .queueDeleteOk, .queueUnbind, .queueUnbindOk:
+        case .queueDeclare, .queueDeclareOk, .queueBind, .queueBindOk, .queuePurge, .queuePurgeOk, .queueDelete,
+            .queueDeleteOk, .queueUnbind, .queueUnbindOk:
             return 50
-        case .basicQos, .basicQosOk, .basicConsume, .basicConsumeOk, .basicCancel, .basicCancelOk, .basicPublish, .basicReturn, .basicDeliver, .basicGet, .basicGetOk, .basicGetEmpty, .basicAck, .basicReject, .basicRecoverAsync, .basicRecover, .basicRecoverOk, .basicNack:
+        case .basicQos, .basicQosOk, .basicConsume, .basicConsumeOk, .basicCancel, .basicCancelOk, .basicPublish,
+            .basicReturn, .basicDeliver, .basicGet, .basicGetOk, .basicGetEmpty, .basicAck, .basicReject,
+            .basicRecoverAsync, .basicRecover, .basicRecoverOk, .basicNack:
             return 60
         case .confirmSelect, .confirmSelectOk:
             return 85
@@ -320,56 +326,56 @@ extension AMQPMethod {
         case 655421: return "connection.unblocked"
         case 655430: return "connection.update-secret"
         case 655431: return "connection.update-secret-ok"
-        case 1310730: return "channel.open"
-        case 1310731: return "channel.open-ok"
-        case 1310740: return "channel.flow"
-        case 1310741: return "channel.flow-ok"
-        case 1310760: return "channel.close"
-        case 1310761: return "channel.close-ok"
-        case 2621450: return "exchange.declare"
-        case 2621451: return "exchange.declare-ok"
-        case 2621460: return "exchange.delete"
-        case 2621461: return "exchange.delete-ok"
-        case 2621470: return "exchange.bind"
-        case 2621471: return "exchange.bind-ok"
-        case 2621480: return "exchange.unbind"
-        case 2621491: return "exchange.unbind-ok"
-        case 3276810: return "queue.declare"
-        case 3276811: return "queue.declare-ok"
-        case 3276820: return "queue.bind"
-        case 3276821: return "queue.bind-ok"
-        case 3276830: return "queue.purge"
-        case 3276831: return "queue.purge-ok"
-        case 3276840: return "queue.delete"
-        case 3276841: return "queue.delete-ok"
-        case 3276850: return "queue.unbind"
-        case 3276851: return "queue.unbind-ok"
-        case 3932170: return "basic.qos"
-        case 3932171: return "basic.qos-ok"
-        case 3932180: return "basic.consume"
-        case 3932181: return "basic.consume-ok"
-        case 3932190: return "basic.cancel"
-        case 3932191: return "basic.cancel-ok"
-        case 3932200: return "basic.publish"
-        case 3932210: return "basic.return"
-        case 3932220: return "basic.deliver"
-        case 3932230: return "basic.get"
-        case 3932231: return "basic.get-ok"
-        case 3932232: return "basic.get-empty"
-        case 3932240: return "basic.ack"
-        case 3932250: return "basic.reject"
-        case 3932260: return "basic.recover-async"
-        case 3932270: return "basic.recover"
-        case 3932271: return "basic.recover-ok"
-        case 3932280: return "basic.nack"
-        case 5570570: return "confirm.select"
-        case 5570571: return "confirm.select-ok"
-        case 5898250: return "tx.select"
-        case 5898251: return "tx.select-ok"
-        case 5898260: return "tx.commit"
-        case 5898261: return "tx.commit-ok"
-        case 5898270: return "tx.rollback"
-        case 5898271: return "tx.rollback-ok"
+        case 1_310_730: return "channel.open"
+        case 1_310_731: return "channel.open-ok"
+        case 1_310_740: return "channel.flow"
+        case 1_310_741: return "channel.flow-ok"
+        case 1_310_760: return "channel.close"
+        case 1_310_761: return "channel.close-ok"
+        case 2_621_450: return "exchange.declare"
+        case 2_621_451: return "exchange.declare-ok"
+        case 2_621_460: return "exchange.delete"
+        case 2_621_461: return "exchange.delete-ok"
+        case 2_621_470: return "exchange.bind"
+        case 2_621_471: return "exchange.bind-ok"
+        case 2_621_480: return "exchange.unbind"
+        case 2_621_491: return "exchange.unbind-ok"
+        case 3_276_810: return "queue.declare"
+        case 3_276_811: return "queue.declare-ok"
+        case 3_276_820: return "queue.bind"
+        case 3_276_821: return "queue.bind-ok"
+        case 3_276_830: return "queue.purge"
+        case 3_276_831: return "queue.purge-ok"
+        case 3_276_840: return "queue.delete"
+        case 3_276_841: return "queue.delete-ok"
+        case 3_276_850: return "queue.unbind"
+        case 3_276_851: return "queue.unbind-ok"
+        case 3_932_170: return "basic.qos"
+        case 3_932_171: return "basic.qos-ok"
+        case 3_932_180: return "basic.consume"
+        case 3_932_181: return "basic.consume-ok"
+        case 3_932_190: return "basic.cancel"
+        case 3_932_191: return "basic.cancel-ok"
+        case 3_932_200: return "basic.publish"
+        case 3_932_210: return "basic.return"
+        case 3_932_220: return "basic.deliver"
+        case 3_932_230: return "basic.get"
+        case 3_932_231: return "basic.get-ok"
+        case 3_932_232: return "basic.get-empty"
+        case 3_932_240: return "basic.ack"
+        case 3_932_250: return "basic.reject"
+        case 3_932_260: return "basic.recover-async"
+        case 3_932_270: return "basic.recover"
+        case 3_932_271: return "basic.recover-ok"
+        case 3_932_280: return "basic.nack"
+        case 5_570_570: return "confirm.select"
+        case 5_570_571: return "confirm.select-ok"
+        case 5_898_250: return "tx.select"
+        case 5_898_251: return "tx.select-ok"
+        case 5_898_260: return "tx.commit"
+        case 5_898_261: return "tx.commit-ok"
+        case 5_898_270: return "tx.rollback"
+        case 5_898_271: return "tx.rollback-ok"
         default: return nil
         }
     }
@@ -379,11 +385,14 @@ extension AMQPMethod {
         switch self {
         case .basicPublish, .basicReturn, .basicDeliver, .basicGetOk:
             return true
-        case .connectionStart, .connectionStartOk, .connectionSecure, .connectionSecureOk, .connectionTune, .connectionTuneOk:
+        case .connectionStart, .connectionStartOk, .connectionSecure, .connectionSecureOk, .connectionTune,
+            .connectionTuneOk:
             return false
-        case .connectionOpen, .connectionOpenOk, .connectionClose, .connectionCloseOk, .connectionBlocked, .connectionUnblocked:
+        case .connectionOpen, .connectionOpenOk, .connectionClose, .connectionCloseOk, .connectionBlocked,
+            .connectionUnblocked:
             return false
-        case .connectionUpdateSecret, .connectionUpdateSecretOk, .channelOpen, .channelOpenOk, .channelFlow, .channelFlowOk:
+        case .connectionUpdateSecret, .connectionUpdateSecretOk, .channelOpen, .channelOpenOk, .channelFlow,
+            .channelFlowOk:
             return false
         case .channelClose, .channelCloseOk, .exchangeDeclare, .exchangeDeclareOk, .exchangeDelete, .exchangeDeleteOk:
             return false
@@ -578,108 +587,108 @@ extension AMQPMethod {
             return .connectionUpdateSecret(try .decode(from: &buffer))
         case 655431:  // connection.update-secret-ok
             return .connectionUpdateSecretOk
-        case 1310730:  // channel.open
+        case 1_310_730:  // channel.open
             _ = try buffer.readAMQPShortString()
             return .channelOpen
-        case 1310731:  // channel.open-ok
+        case 1_310_731:  // channel.open-ok
             _ = try buffer.readAMQPLongBytes()
             return .channelOpenOk
-        case 1310740:  // channel.flow
+        case 1_310_740:  // channel.flow
             return .channelFlow(try .decode(from: &buffer))
-        case 1310741:  // channel.flow-ok
+        case 1_310_741:  // channel.flow-ok
             return .channelFlowOk(try .decode(from: &buffer))
-        case 1310760:  // channel.close
+        case 1_310_760:  // channel.close
             return .channelClose(try .decode(from: &buffer))
-        case 1310761:  // channel.close-ok
+        case 1_310_761:  // channel.close-ok
             return .channelCloseOk
-        case 2621450:  // exchange.declare
+        case 2_621_450:  // exchange.declare
             return .exchangeDeclare(try .decode(from: &buffer))
-        case 2621451:  // exchange.declare-ok
+        case 2_621_451:  // exchange.declare-ok
             return .exchangeDeclareOk
-        case 2621460:  // exchange.delete
+        case 2_621_460:  // exchange.delete
             return .exchangeDelete(try .decode(from: &buffer))
-        case 2621461:  // exchange.delete-ok
+        case 2_621_461:  // exchange.delete-ok
             return .exchangeDeleteOk
-        case 2621470:  // exchange.bind
+        case 2_621_470:  // exchange.bind
             return .exchangeBind(try .decode(from: &buffer))
-        case 2621471:  // exchange.bind-ok
+        case 2_621_471:  // exchange.bind-ok
             return .exchangeBindOk
-        case 2621480:  // exchange.unbind
+        case 2_621_480:  // exchange.unbind
             return .exchangeUnbind(try .decode(from: &buffer))
-        case 2621491:  // exchange.unbind-ok
+        case 2_621_491:  // exchange.unbind-ok
             return .exchangeUnbindOk
-        case 3276810:  // queue.declare
+        case 3_276_810:  // queue.declare
             return .queueDeclare(try .decode(from: &buffer))
-        case 3276811:  // queue.declare-ok
+        case 3_276_811:  // queue.declare-ok
             return .queueDeclareOk(try .decode(from: &buffer))
-        case 3276820:  // queue.bind
+        case 3_276_820:  // queue.bind
             return .queueBind(try .decode(from: &buffer))
-        case 3276821:  // queue.bind-ok
+        case 3_276_821:  // queue.bind-ok
             return .queueBindOk
-        case 3276830:  // queue.purge
+        case 3_276_830:  // queue.purge
             return .queuePurge(try .decode(from: &buffer))
-        case 3276831:  // queue.purge-ok
+        case 3_276_831:  // queue.purge-ok
             return .queuePurgeOk(try .decode(from: &buffer))
-        case 3276840:  // queue.delete
+        case 3_276_840:  // queue.delete
             return .queueDelete(try .decode(from: &buffer))
-        case 3276841:  // queue.delete-ok
+        case 3_276_841:  // queue.delete-ok
             return .queueDeleteOk(try .decode(from: &buffer))
-        case 3276850:  // queue.unbind
+        case 3_276_850:  // queue.unbind
             return .queueUnbind(try .decode(from: &buffer))
-        case 3276851:  // queue.unbind-ok
+        case 3_276_851:  // queue.unbind-ok
             return .queueUnbindOk
-        case 3932170:  // basic.qos
+        case 3_932_170:  // basic.qos
             return .basicQos(try .decode(from: &buffer))
-        case 3932171:  // basic.qos-ok
+        case 3_932_171:  // basic.qos-ok
             return .basicQosOk
-        case 3932180:  // basic.consume
+        case 3_932_180:  // basic.consume
             return .basicConsume(try .decode(from: &buffer))
-        case 3932181:  // basic.consume-ok
+        case 3_932_181:  // basic.consume-ok
             return .basicConsumeOk(try .decode(from: &buffer))
-        case 3932190:  // basic.cancel
+        case 3_932_190:  // basic.cancel
             return .basicCancel(try .decode(from: &buffer))
-        case 3932191:  // basic.cancel-ok
+        case 3_932_191:  // basic.cancel-ok
             return .basicCancelOk(try .decode(from: &buffer))
-        case 3932200:  // basic.publish
+        case 3_932_200:  // basic.publish
             return .basicPublish(try .decode(from: &buffer))
-        case 3932210:  // basic.return
+        case 3_932_210:  // basic.return
             return .basicReturn(try .decode(from: &buffer))
-        case 3932220:  // basic.deliver
+        case 3_932_220:  // basic.deliver
             return .basicDeliver(try .decode(from: &buffer))
-        case 3932230:  // basic.get
+        case 3_932_230:  // basic.get
             return .basicGet(try .decode(from: &buffer))
-        case 3932231:  // basic.get-ok
+        case 3_932_231:  // basic.get-ok
             return .basicGetOk(try .decode(from: &buffer))
-        case 3932232:  // basic.get-empty
+        case 3_932_232:  // basic.get-empty
             _ = try buffer.readAMQPShortString()
             return .basicGetEmpty
-        case 3932240:  // basic.ack
+        case 3_932_240:  // basic.ack
             return .basicAck(try .decode(from: &buffer))
-        case 3932250:  // basic.reject
+        case 3_932_250:  // basic.reject
             return .basicReject(try .decode(from: &buffer))
-        case 3932260:  // basic.recover-async
+        case 3_932_260:  // basic.recover-async
             return .basicRecoverAsync(try .decode(from: &buffer))
-        case 3932270:  // basic.recover
+        case 3_932_270:  // basic.recover
             return .basicRecover(try .decode(from: &buffer))
-        case 3932271:  // basic.recover-ok
+        case 3_932_271:  // basic.recover-ok
             return .basicRecoverOk
-        case 3932280:  // basic.nack
+        case 3_932_280:  // basic.nack
             return .basicNack(try .decode(from: &buffer))
-        case 5570570:  // confirm.select
+        case 5_570_570:  // confirm.select
             return .confirmSelect(try .decode(from: &buffer))
-        case 5570571:  // confirm.select-ok
+        case 5_570_571:  // confirm.select-ok
             return .confirmSelectOk
-        case 5898250:  // tx.select
+        case 5_898_250:  // tx.select
             return .txSelect
-        case 5898251:  // tx.select-ok
+        case 5_898_251:  // tx.select-ok
             return .txSelectOk
-        case 5898260:  // tx.commit
+        case 5_898_260:  // tx.commit
             return .txCommit
-        case 5898261:  // tx.commit-ok
+        case 5_898_261:  // tx.commit-ok
             return .txCommitOk
-        case 5898270:  // tx.rollback
+        case 5_898_270:  // tx.rollback
             return .txRollback
-        case 5898271:  // tx.rollback-ok
+        case 5_898_271:  // tx.rollback-ok
             return .txRollbackOk
         default:
             throw AMQPProtocolError(.unknownMethod, "unknown method \(classID).\(methodID)")

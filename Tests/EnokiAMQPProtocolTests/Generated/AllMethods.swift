@@ -8,18 +8,33 @@ import EnokiAMQPProtocol
 /// Two instances of every method: one with every argument set to a non-default value, one with the
 /// opposite bits and empty values, so that every bit position and every field is exercised.
 let allMethodSamples: [AMQPMethod] = [
-    .connectionStart(.init(versionMajor: 7, versionMinor: 7, serverProperties: ["k": .string("v"), "n": .int32(-5)], mechanisms: "a longer string ✓", locales: "a longer string ✓")),
+    .connectionStart(
+        .init(
+            versionMajor: 7,
+            versionMinor: 7,
+            serverProperties: ["k": .string("v"), "n": .int32(-5)],
+            mechanisms: "a longer string ✓",
+            locales: "a longer string ✓"
+        )
+    ),
     .connectionStart(.init(versionMajor: 255, versionMinor: 255, serverProperties: [:], mechanisms: "", locales: "")),
-    .connectionStartOk(.init(clientProperties: ["k": .string("v"), "n": .int32(-5)], mechanism: "hellø", response: [0, 1, 2, 255], locale: "hellø")),
+    .connectionStartOk(
+        .init(
+            clientProperties: ["k": .string("v"), "n": .int32(-5)],
+            mechanism: "hellø",
+            response: [0, 1, 2, 255],
+            locale: "hellø"
+        )
+    ),
     .connectionStartOk(.init(clientProperties: [:], mechanism: "", response: [], locale: "")),
     .connectionSecure(.init(challenge: [0, 1, 2, 255])),
     .connectionSecure(.init(challenge: [])),
     .connectionSecureOk(.init(response: [0, 1, 2, 255])),
     .connectionSecureOk(.init(response: [])),
     .connectionTune(.init(channelMax: 513, frameMax: 70000, heartbeat: 513)),
-    .connectionTune(.init(channelMax: 65535, frameMax: 4294967295, heartbeat: 65535)),
+    .connectionTune(.init(channelMax: 65535, frameMax: 4_294_967_295, heartbeat: 65535)),
     .connectionTuneOk(.init(channelMax: 513, frameMax: 70000, heartbeat: 513)),
-    .connectionTuneOk(.init(channelMax: 65535, frameMax: 4294967295, heartbeat: 65535)),
+    .connectionTuneOk(.init(channelMax: 65535, frameMax: 4_294_967_295, heartbeat: 65535)),
     .connectionOpen(.init(virtualHost: "hellø")),
     .connectionOpen(.init(virtualHost: "")),
     .connectionOpenOk,
@@ -41,41 +56,121 @@ let allMethodSamples: [AMQPMethod] = [
     .channelClose(.init(replyCode: 513, replyText: "hellø", classID: 513, methodID: 513)),
     .channelClose(.init(replyCode: 65535, replyText: "", classID: 65535, methodID: 65535)),
     .channelCloseOk,
-    .exchangeDeclare(.init(exchange: "hellø", type: "hellø", passive: true, durable: false, autoDelete: true, isInternal: false, noWait: true, arguments: ["k": .string("v"), "n": .int32(-5)])),
-    .exchangeDeclare(.init(exchange: "", type: "", passive: false, durable: true, autoDelete: false, isInternal: true, noWait: false, arguments: [:])),
+    .exchangeDeclare(
+        .init(
+            exchange: "hellø",
+            type: "hellø",
+            passive: true,
+            durable: false,
+            autoDelete: true,
+            isInternal: false,
+            noWait: true,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
+    .exchangeDeclare(
+        .init(
+            exchange: "",
+            type: "",
+            passive: false,
+            durable: true,
+            autoDelete: false,
+            isInternal: true,
+            noWait: false,
+            arguments: [:]
+        )
+    ),
     .exchangeDeclareOk,
     .exchangeDelete(.init(exchange: "hellø", ifUnused: false, noWait: true)),
     .exchangeDelete(.init(exchange: "", ifUnused: true, noWait: false)),
     .exchangeDeleteOk,
-    .exchangeBind(.init(destination: "hellø", source: "hellø", routingKey: "hellø", noWait: false, arguments: ["k": .string("v"), "n": .int32(-5)])),
+    .exchangeBind(
+        .init(
+            destination: "hellø",
+            source: "hellø",
+            routingKey: "hellø",
+            noWait: false,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
     .exchangeBind(.init(destination: "", source: "", routingKey: "", noWait: true, arguments: [:])),
     .exchangeBindOk,
-    .exchangeUnbind(.init(destination: "hellø", source: "hellø", routingKey: "hellø", noWait: false, arguments: ["k": .string("v"), "n": .int32(-5)])),
+    .exchangeUnbind(
+        .init(
+            destination: "hellø",
+            source: "hellø",
+            routingKey: "hellø",
+            noWait: false,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
     .exchangeUnbind(.init(destination: "", source: "", routingKey: "", noWait: true, arguments: [:])),
     .exchangeUnbindOk,
-    .queueDeclare(.init(queue: "hellø", passive: false, durable: true, exclusive: false, autoDelete: true, noWait: false, arguments: ["k": .string("v"), "n": .int32(-5)])),
-    .queueDeclare(.init(queue: "", passive: true, durable: false, exclusive: true, autoDelete: false, noWait: true, arguments: [:])),
+    .queueDeclare(
+        .init(
+            queue: "hellø",
+            passive: false,
+            durable: true,
+            exclusive: false,
+            autoDelete: true,
+            noWait: false,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
+    .queueDeclare(
+        .init(
+            queue: "",
+            passive: true,
+            durable: false,
+            exclusive: true,
+            autoDelete: false,
+            noWait: true,
+            arguments: [:]
+        )
+    ),
     .queueDeclareOk(.init(queue: "hellø", messageCount: 70000, consumerCount: 70000)),
-    .queueDeclareOk(.init(queue: "", messageCount: 4294967295, consumerCount: 4294967295)),
-    .queueBind(.init(queue: "hellø", exchange: "hellø", routingKey: "hellø", noWait: false, arguments: ["k": .string("v"), "n": .int32(-5)])),
+    .queueDeclareOk(.init(queue: "", messageCount: 4_294_967_295, consumerCount: 4_294_967_295)),
+    .queueBind(
+        .init(
+            queue: "hellø",
+            exchange: "hellø",
+            routingKey: "hellø",
+            noWait: false,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
     .queueBind(.init(queue: "", exchange: "", routingKey: "", noWait: true, arguments: [:])),
     .queueBindOk,
     .queuePurge(.init(queue: "hellø", noWait: false)),
     .queuePurge(.init(queue: "", noWait: true)),
     .queuePurgeOk(.init(messageCount: 70000)),
-    .queuePurgeOk(.init(messageCount: 4294967295)),
+    .queuePurgeOk(.init(messageCount: 4_294_967_295)),
     .queueDelete(.init(queue: "hellø", ifUnused: false, ifEmpty: true, noWait: false)),
     .queueDelete(.init(queue: "", ifUnused: true, ifEmpty: false, noWait: true)),
     .queueDeleteOk(.init(messageCount: 70000)),
-    .queueDeleteOk(.init(messageCount: 4294967295)),
-    .queueUnbind(.init(queue: "hellø", exchange: "hellø", routingKey: "hellø", arguments: ["k": .string("v"), "n": .int32(-5)])),
+    .queueDeleteOk(.init(messageCount: 4_294_967_295)),
+    .queueUnbind(
+        .init(queue: "hellø", exchange: "hellø", routingKey: "hellø", arguments: ["k": .string("v"), "n": .int32(-5)])
+    ),
     .queueUnbind(.init(queue: "", exchange: "", routingKey: "", arguments: [:])),
     .queueUnbindOk,
     .basicQos(.init(prefetchSize: 70000, prefetchCount: 513, global: true)),
-    .basicQos(.init(prefetchSize: 4294967295, prefetchCount: 65535, global: false)),
+    .basicQos(.init(prefetchSize: 4_294_967_295, prefetchCount: 65535, global: false)),
     .basicQosOk,
-    .basicConsume(.init(queue: "hellø", consumerTag: "hellø", noLocal: true, noAck: false, exclusive: true, noWait: false, arguments: ["k": .string("v"), "n": .int32(-5)])),
-    .basicConsume(.init(queue: "", consumerTag: "", noLocal: false, noAck: true, exclusive: false, noWait: true, arguments: [:])),
+    .basicConsume(
+        .init(
+            queue: "hellø",
+            consumerTag: "hellø",
+            noLocal: true,
+            noAck: false,
+            exclusive: true,
+            noWait: false,
+            arguments: ["k": .string("v"), "n": .int32(-5)]
+        )
+    ),
+    .basicConsume(
+        .init(queue: "", consumerTag: "", noLocal: false, noAck: true, exclusive: false, noWait: true, arguments: [:])
+    ),
     .basicConsumeOk(.init(consumerTag: "hellø")),
     .basicConsumeOk(.init(consumerTag: "")),
     .basicCancel(.init(consumerTag: "hellø", noWait: false)),
@@ -86,24 +181,42 @@ let allMethodSamples: [AMQPMethod] = [
     .basicPublish(.init(exchange: "", routingKey: "", mandatory: false, immediate: true)),
     .basicReturn(.init(replyCode: 513, replyText: "hellø", exchange: "hellø", routingKey: "hellø")),
     .basicReturn(.init(replyCode: 65535, replyText: "", exchange: "", routingKey: "")),
-    .basicDeliver(.init(consumerTag: "hellø", deliveryTag: 1, redelivered: true, exchange: "hellø", routingKey: "hellø")),
-    .basicDeliver(.init(consumerTag: "", deliveryTag: 18446744073709551615, redelivered: false, exchange: "", routingKey: "")),
+    .basicDeliver(
+        .init(consumerTag: "hellø", deliveryTag: 1, redelivered: true, exchange: "hellø", routingKey: "hellø")
+    ),
+    .basicDeliver(
+        .init(
+            consumerTag: "",
+            deliveryTag: 18_446_744_073_709_551_615,
+            redelivered: false,
+            exchange: "",
+            routingKey: ""
+        )
+    ),
     .basicGet(.init(queue: "hellø", noAck: false)),
     .basicGet(.init(queue: "", noAck: true)),
     .basicGetOk(.init(deliveryTag: 1, redelivered: false, exchange: "hellø", routingKey: "hellø", messageCount: 70000)),
-    .basicGetOk(.init(deliveryTag: 18446744073709551615, redelivered: true, exchange: "", routingKey: "", messageCount: 4294967295)),
+    .basicGetOk(
+        .init(
+            deliveryTag: 18_446_744_073_709_551_615,
+            redelivered: true,
+            exchange: "",
+            routingKey: "",
+            messageCount: 4_294_967_295
+        )
+    ),
     .basicGetEmpty,
     .basicAck(.init(deliveryTag: 1, multiple: false)),
-    .basicAck(.init(deliveryTag: 18446744073709551615, multiple: true)),
+    .basicAck(.init(deliveryTag: 18_446_744_073_709_551_615, multiple: true)),
     .basicReject(.init(deliveryTag: 1, requeue: false)),
-    .basicReject(.init(deliveryTag: 18446744073709551615, requeue: true)),
+    .basicReject(.init(deliveryTag: 18_446_744_073_709_551_615, requeue: true)),
     .basicRecoverAsync(.init(requeue: true)),
     .basicRecoverAsync(.init(requeue: false)),
     .basicRecover(.init(requeue: true)),
     .basicRecover(.init(requeue: false)),
     .basicRecoverOk,
     .basicNack(.init(deliveryTag: 1, multiple: false, requeue: true)),
-    .basicNack(.init(deliveryTag: 18446744073709551615, multiple: true, requeue: false)),
+    .basicNack(.init(deliveryTag: 18_446_744_073_709_551_615, multiple: true, requeue: false)),
     .confirmSelect(.init(noWait: true)),
     .confirmSelect(.init(noWait: false)),
     .confirmSelectOk,

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: codec and state-machine unit tests, integration tests against a real RabbitMQ
+# on 127.0.0.1, and interoperability tests against Python Nameko 2.14.1.
+#
+# It starts what it needs: the broker (scripts/broker.sh, which installs RabbitMQ when it is missing) and the
+# Python test peer (scripts/python-env.sh). Tests that need the broker fail, never skip, when it is missing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+scripts/broker.sh start
+ENOKI_PYTHON="$(scripts/python-env.sh)"
+export ENOKI_PYTHON
+export AMQP_URL="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+
+swift build --build-tests
+swift test --skip-build "$@"
