@@ -98,6 +98,8 @@ public final class TCPRelay: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
+            // A frozen relay stays silent: the other side must notice on its own (heartbeats).
+            guard !self.relay.isFrozen else { return }
             self.peer.close(promise: nil)
         }
 
