@@ -11,6 +11,11 @@ let package = Package(
     products: [
         .library(name: "EnokiAMQPProtocol", targets: ["EnokiAMQPProtocol"]),
         .library(name: "EnokiAMQPClient", targets: ["EnokiAMQPClient"]),
+        .library(name: "EnokiCore", targets: ["EnokiCore"]),
+        .library(name: "EnokiAMQP", targets: ["EnokiAMQP"]),
+        .library(name: "EnokiCLI", targets: ["EnokiCLI"]),
+        .library(name: "Enoki", targets: ["Enoki"]),
+        .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
     ],
     dependencies: [
@@ -19,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // The AMQP 0-9-1 codec: bytes in, frames out. No I/O.
@@ -47,6 +54,44 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The framework core: services, workers, dependencies, entrypoints, containers, config. No AMQP.
+        .target(
+            name: "EnokiCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Nameko's wire over AMQP: RPC entrypoints and proxies, the cluster client, events and messaging.
+        .target(
+            name: "EnokiAMQP",
+            dependencies: [
+                "EnokiCore",
+                "EnokiAMQPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The command line a service executable hands its services to: run, show-config.
+        .target(
+            name: "EnokiCLI",
+            dependencies: [
+                "EnokiCore",
+                "EnokiAMQP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // One import for service authors.
+        .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI"]),
+        // The Swift twins of the example services of Nameko's documentation.
+        .executableTarget(name: "EnokiExamples", dependencies: ["Enoki"]),
         // Throughput and latency of the AMQP client through the real broker.
         .executableTarget(
             name: "EnokiAMQPBench",

@@ -2,7 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import FoundationEssentials
+import FoundationEssentials
 
 /// A value that does not have the type a `Decodable` expects, described with Python's type names so that a
 /// Python caller understands it: `must be str, not int`.

@@ -2,7 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import FoundationEssentials
+import FoundationEssentials
 
 /// A value that cannot be written as JSON, such as a float key or an `Encodable` that encodes nothing.
 public struct JSONValueEncodingError: Error, Sendable, CustomStringConvertible {

@@ -1,0 +1,90 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import EnokiCore
+import Synchronization
+
+/// Serves a method over Nameko's RPC (the `@rpc` entrypoint): requests to `{service}.{method}` on the RPC
+/// exchange run the method in a worker, and its result or error goes back to the caller.
+///
+/// Declare it with ``EnokiCore/ServiceDeclaration/rpc(_:parameters:perform:)-(_,_,(Service,BoundArguments)->Result)``
+/// or the `@RPC` macro. When the container stops, the RPC queue's consumer is cancelled, so that no new request
+/// arrives while running workers finish.
+public final class RPCEntrypoint: Entrypoint {
+    /// The method's signature on the wire.
+    public let signature: Signature
+    private let endpoint = Mutex<ServiceEndpoint?>(nil)
+
+    /// An entrypoint for a method with this signature.
+    public init(signature: Signature) {
+        self.signature = signature
+    }
+
+    public func setup(_ context: EntrypointContext) async throws {
+        let endpoint = try ServiceEndpoint.of(context.container)
+        endpoint.registerRPC(RPCServer.Method(signature: self.signature, context: context))
+        self.endpoint.withLock { $0 = endpoint }
+    }
+
+    public func start(_ context: EntrypointContext) async throws {
+        try await self.endpoint.withLock { $0 }?.start()
+    }
+
+    public func stop() async {
+        await self.endpoint.withLock { $0 }?.stopEntrypoints()
+    }
+
+    public func kill() async {
+        await self.stop()
+    }
+}
+
+extension ServiceDeclaration {
+    /// Declares an RPC method.
+    ///
+    /// ```swift
+    /// service.rpc("append_identifier", parameters: [.init("value"), .init("suffix", hasDefault: true)]) { service, arguments in
+    ///     service.appendIdentifier(try arguments.decode(0), suffix: try arguments.decode(1, default: "y"))
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The method's name on the wire.
+    ///   - parameters: Its parameters on the wire, in order.
+    ///   - perform: Runs the method on a service instance with the bound arguments; its result is encoded as JSON
+    ///     (a result that cannot be encoded is answered with Nameko's `UnserializableValueError`).
+    public mutating func rpc<Result: Encodable & Sendable>(
+        _ name: String,
+        parameters: [Signature.Parameter] = [],
+        perform: @escaping @Sendable (Service, BoundArguments) async throws -> Result
+    ) {
+        self.entrypoint(RPCEntrypoint(signature: Signature(name, parameters)), method: name) { service, arguments in
+            try RPCResult.encode(try await perform(service, arguments))
+        }
+    }
+
+    /// Declares an RPC method that returns nothing (the caller gets `None`).
+    public mutating func rpc(
+        _ name: String,
+        parameters: [Signature.Parameter] = [],
+        perform: @escaping @Sendable (Service, BoundArguments) async throws -> Void
+    ) {
+        self.entrypoint(RPCEntrypoint(signature: Signature(name, parameters)), method: name) { service, arguments in
+            try await perform(service, arguments)
+            return .null
+        }
+    }
+}
+
+/// Encodes method results.
+public enum RPCResult {
+    /// A result as JSON, or Nameko's `UnserializableValueError` when it cannot be encoded.
+    public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        do {
+            return try JSONValueEncoder().encode(value)
+        } catch {
+            throw RemoteError.unserializableValue("\(value)")
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPClient
+import EnokiCore
+import Logging
+import Synchronization
+
+/// The broker side of one container: its consumer channel, the RPC queue it serves, its reply queue, and the
+/// other queues its entrypoints consume. Nameko's container-wide `RpcConsumer`, `ReplyListener` and
+/// `QueueConsumer`.
+///
+/// Entrypoints and dependencies register with it while the container sets up; when the first of them starts, it
+/// opens its channel, sets the prefetch window and declares and consumes everything registered, and it does so
+/// again on every reconnection.
+final class ServiceEndpoint: Sendable {
+    /// Something to declare and consume on the container's channel.
+    typealias Consumer = @Sendable (AMQPChannel) async throws -> ConsumerTag?
+
+    private struct State {
+        var rpcMethods: [String: RPCServer.Method] = [:]
+        var consumers: [(key: String, stopsWithEntrypoints: Bool, consume: Consumer)] = []
+        var replyListener: ReplyListener?
+        var started = false
+        var startWaiters: [CheckedContinuation<Void, any Error>] = []
+        var startError: (any Error)?
+        var ready = false
+        var channel: AMQPChannel?
+        var entrypointTags: [ConsumerTag] = []
+        var stopped = false
+    }
+
+    let serviceName: String
+    let transport: AMQPTransport
+    let context: ContainerContext
+    private let state = Mutex(State())
+
+    init(context: ContainerContext, transport: AMQPTransport) {
+        self.serviceName = context.serviceName
+        self.context = context
+        self.transport = transport
+    }
+
+    /// The endpoint of a container, made on first use.
+    static func of(_ context: ContainerContext) throws -> ServiceEndpoint {
+        let transport = try AMQPTransport.shared(context)
+        return context.shared.get(ServiceEndpoints.self) { ServiceEndpoints() }.endpoint(for: context, transport: transport)
+    }
+
+    // MARK: Registration (during setup)
+
+    func registerRPC(_ method: RPCServer.Method) {
+        self.state.withLock { $0.rpcMethods[method.signature.methodName] = method }
+    }
+
+    func registerConsumer(key: String, stopsWithEntrypoints: Bool = true, _ consume: @escaping Consumer) {
+        self.state.withLock { $0.consumers.append((key, stopsWithEntrypoints, consume)) }
+    }
+
+    /// The container's reply listener, made on first use.
+    func replyListener() -> ReplyListener {
+        self.state.withLock { state in
+            if let listener = state.replyListener { return listener }
+            let listener = ReplyListener(callerName: self.serviceName, logger: self.context.logger)
+            state.replyListener = listener
+            return listener
+        }
+    }
+
+    // MARK: Running
+
+    /// Opens the channel and starts every consumer; later calls wait for the first to finish.
+    func start() async throws {
+        let first = self.state.withLock { state -> Bool in
+            if state.started { return false }
+            state.started = true
+            return true
+        }
+        guard first else {
+            try await self.waitUntilReady()
+            return
+        }
+        do {
+            try await self.transport.register { [weak self] connection in
+                try await self?.connected(connection)
+            }
+            let waiters = self.state.withLock { state in
+                state.ready = true
+                defer { state.startWaiters = [] }
+                return state.startWaiters
+            }
+            for waiter in waiters { waiter.resume() }
+        } catch {
+            let waiters = self.state.withLock { state in
+                state.startError = error
+                defer { state.startWaiters = [] }
+                return state.startWaiters
+            }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+    }
+
+    /// Waits until the channel is open and the consumers run.
+    func waitUntilReady() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let result = self.state.withLock { state -> Result<Void, any Error>? in
+                if state.ready { return .success(()) }
+                if let error = state.startError { return .failure(error) }
+                state.startWaiters.append(continuation)
+                return nil
+            }
+            if let result { continuation.resume(with: result) }
+        }
+    }
+
+    private func connected(_ connection: AMQPConnection) async throws {
+        let (methods, consumers, listener, stopped) = self.state.withLock {
+            ($0.rpcMethods, $0.consumers, $0.replyListener, $0.stopped)
+        }
+        let channel = try await connection.openChannel()
+        try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
+        var tags: [ConsumerTag] = []
+        if let listener {
+            try await listener.consume(on: channel, exchange: self.context.config.rpcExchange)
+        }
+        if !stopped {
+            if !methods.isEmpty {
+                let server = RPCServer(endpoint: self, methods: methods, channel: channel)
+                tags.append(try await server.consume())
+            }
+            for consumer in consumers {
+                if let tag = try await consumer.consume(channel), consumer.stopsWithEntrypoints {
+                    tags.append(tag)
+                }
+            }
+        }
+        self.state.withLock { state in
+            state.channel = channel
+            state.entrypointTags = tags
+        }
+    }
+
+    /// Cancels the consumers of the container's entrypoints (the RPC queue, event and message queues); the
+    /// reply queue keeps being consumed, so that running workers get the replies of their calls.
+    func stopEntrypoints() async {
+        let (channel, tags) = self.state.withLock { state -> (AMQPChannel?, [ConsumerTag]) in
+            state.stopped = true
+            defer { state.entrypointTags = [] }
+            return (state.channel, state.entrypointTags)
+        }
+        guard let channel else { return }
+        for tag in tags {
+            try? await channel.cancel(consumerTag: tag)
+        }
+    }
+}
+
+/// The endpoints of a runner's containers, by service name.
+final class ServiceEndpoints: SharedExtension {
+    private let endpoints = Mutex<[String: ServiceEndpoint]>([:])
+
+    func endpoint(for context: ContainerContext, transport: AMQPTransport) -> ServiceEndpoint {
+        self.endpoints.withLock { endpoints in
+            if let endpoint = endpoints[context.serviceName] { return endpoint }
+            let endpoint = ServiceEndpoint(context: context, transport: transport)
+            endpoints[context.serviceName] = endpoint
+            return endpoint
+        }
+    }
+
+    func stop() async {
+        self.endpoints.withLock { $0 = [:] }
+    }
+}

@@ -1,0 +1,221 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import EnokiAMQPClient
+public import EnokiCore
+public import Logging
+import NIOCore
+import Synchronization
+
+/// The broker connections of a runner: one for consuming and one for publishing (so that the broker's flow
+/// control on publishers never stalls consumers), shared by every container.
+///
+/// Both connections reconnect with backoff. On every (re)connection of the consumer connection, the registered
+/// setups run again: each container declares its topology and restarts its consumers. Publishing waits for a
+/// live connection and retries once after a reconnection.
+public final class AMQPTransport: SharedExtension {
+    /// Something to do on each new consumer connection.
+    public typealias ConnectionSetup = @Sendable (AMQPConnection) async throws -> Void
+
+    private struct State {
+        var setups: [UInt64: ConnectionSetup] = [:]
+        var nextID: UInt64 = 0
+        var publisherChannel: AMQPChannel?
+        var announced: Set<String> = []
+    }
+
+    /// The configuration.
+    public let config: EnokiConfig
+    let logger: Logger
+    let consumer: AMQPClient
+    let publisher: AMQPClient
+    private let state = Mutex(State())
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let publisherChannelLock = AsyncMutexLite()
+
+    /// Makes the transport for a configuration; it connects once ``start()`` runs.
+    public init(config: EnokiConfig, logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let holder = SetupHolder()
+        let consumerConfiguration = try config.amqpConfiguration(connectionName: "enoki consumer")
+        let publisherConfiguration = try config.amqpConfiguration(connectionName: "enoki publisher")
+        self.consumer = AMQPClient(configuration: consumerConfiguration, logger: logger) { connection in
+            try await holder.transport?.consumerConnected(connection)
+        }
+        self.publisher = AMQPClient(configuration: publisherConfiguration, logger: logger)
+        holder.transport = self
+    }
+
+    private final class SetupHolder: @unchecked Sendable {
+        // @unchecked: set once in the initialiser, before the client can connect.
+        weak var transport: AMQPTransport?
+    }
+
+    /// The transport shared by the extensions of a runner.
+    public static func shared(_ context: ContainerContext) throws -> AMQPTransport {
+        try context.shared.get(AMQPTransport.self) {
+            let transport = try AMQPTransport(config: context.config, logger: context.logger.withoutService())
+            transport.start()
+            return transport
+        }
+    }
+
+    /// Starts connecting.
+    public func start() {
+        let consumer = self.consumer
+        let publisher = self.publisher
+        let tasks = [
+            Task { _ = try? await consumer.run() },
+            Task { _ = try? await publisher.run() },
+        ]
+        self.tasks.withLock { $0 += tasks }
+    }
+
+    /// Closes both connections.
+    public func stop() async {
+        let tasks = self.tasks.withLock { tasks in
+            defer { tasks = [] }
+            return tasks
+        }
+        for task in tasks {
+            task.cancel()
+        }
+        for task in tasks {
+            await task.value
+        }
+    }
+
+    /// Registers something to do on the consumer connection now (if it is open) and after every reconnection.
+    ///
+    /// - Returns: A token for ``unregister(_:)``.
+    @discardableResult
+    public func register(_ setup: @escaping ConnectionSetup) async throws -> UInt64 {
+        let id = self.state.withLock { state -> UInt64 in
+            state.nextID += 1
+            state.setups[state.nextID] = setup
+            return state.nextID
+        }
+        let connection = try await self.consumer.connection()
+        try await setup(connection)
+        return id
+    }
+
+    /// Stops running a setup on reconnections.
+    public func unregister(_ id: UInt64) {
+        _ = self.state.withLock { $0.setups.removeValue(forKey: id) }
+    }
+
+    private func consumerConnected(_ connection: AMQPConnection) async throws {
+        self.announce(connection.redactedURL)
+        let setups = self.state.withLock { state in state.setups.sorted { $0.key < $1.key }.map(\.value) }
+        for setup in setups {
+            try await setup(connection)
+        }
+    }
+
+    /// Logs `Connected to amqp://guest:**@127.0.0.1:5672//` once per address, as Nameko does.
+    private func announce(_ url: String) {
+        let first = self.state.withLock { $0.announced.insert(url).inserted }
+        if first {
+            self.logger.info("Connected to \(url)")
+        } else {
+            self.logger.info("Reconnected to \(url)")
+        }
+    }
+
+    /// The open consumer connection, waiting while the transport connects.
+    public func consumerConnection() async throws -> AMQPConnection {
+        try await self.consumer.connection()
+    }
+
+    /// The publisher channel (in confirm mode), opened on demand and again after the connection drops.
+    public func publisherChannel() async throws -> AMQPChannel {
+        if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
+            return channel
+        }
+        return try await self.publisherChannelLock.withLock {
+            if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
+                return channel
+            }
+            let connection = try await self.publisher.connection()
+            let channel = try await connection.openChannel()
+            try await channel.enablePublisherConfirms()
+            self.state.withLock { $0.publisherChannel = channel }
+            return channel
+        }
+    }
+
+    /// Publishes with publisher confirms; if the channel or connection fails on the way, publishes again once on a
+    /// new one (Nameko retries publishes too).
+    ///
+    /// - Returns: The broker's eventual answer.
+    func publish(
+        _ body: ByteBuffer,
+        exchange: String,
+        routingKey: String,
+        mandatory: Bool,
+        properties: BasicProperties
+    ) async throws -> PublishConfirmation {
+        var attempt = 0
+        while true {
+            do {
+                let channel = try await self.publisherChannel()
+                return try await channel.publish(
+                    body,
+                    exchange: exchange,
+                    routingKey: routingKey,
+                    mandatory: mandatory,
+                    properties: properties
+                )
+            } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
+                attempt += 1
+                self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// A minimal async lock, for the rare paths that open channels.
+final class AsyncMutexLite: Sendable {
+    private struct State {
+        var locked = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = self.state.withLock { state -> Bool in
+                if state.locked {
+                    state.waiters.append(continuation)
+                    return false
+                }
+                state.locked = true
+                return true
+            }
+            if acquired { continuation.resume() }
+        }
+        defer {
+            let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if state.waiters.isEmpty {
+                    state.locked = false
+                    return nil
+                }
+                return state.waiters.removeFirst()
+            }
+            next?.resume()
+        }
+        return try await body()
+    }
+}
+
+extension Logger {
+    func withoutService() -> Logger {
+        var logger = self
+        logger[metadataKey: "service"] = nil
+        return logger
+    }
+}

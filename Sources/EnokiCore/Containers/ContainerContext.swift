@@ -1,0 +1,31 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import Logging
+
+/// What the extensions of a container (entrypoints and dependency providers) can see of it.
+public struct ContainerContext: Sendable {
+    /// The service's name.
+    public let serviceName: String
+    /// The configuration the container runs with.
+    public let config: EnokiConfig
+    /// The logger of the container.
+    public let logger: Logger
+    /// Extensions shared by every container of the runner (a broker connection, an HTTP server), by type.
+    public let shared: SharedExtensions
+
+    /// Creates a context.
+    public init(serviceName: String, config: EnokiConfig, logger: Logger, shared: SharedExtensions) {
+        self.serviceName = serviceName
+        self.config = config
+        self.logger = logger
+        self.shared = shared
+    }
+
+    /// The configured worker limit (`max_workers`; 0 or missing means 10).
+    public var maxWorkers: Int { self.config.maxWorkers }
+
+    /// The configured number of parent calls kept in call-id stacks (`parent_calls_tracked`).
+    public var parentCallsTracked: Int { self.config.parentCallsTracked }
+}

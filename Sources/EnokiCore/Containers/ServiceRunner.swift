@@ -1,0 +1,98 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import Logging
+public import ServiceLifecycle
+
+/// Runs several services in one process, as `nameko run` does: a container per service, sharing the runner's
+/// shared extensions (the broker connections).
+///
+/// Run it under a `ServiceGroup`: on graceful shutdown (SIGTERM, or a first SIGINT when the group is set up so)
+/// it stops every container gracefully, in parallel: entrypoints stop, running workers finish and reply, and the
+/// connections close. ``kill()`` stops at once, leaving unacknowledged messages to go back to their queues.
+public final class ServiceRunner: Service, Sendable {
+    /// The containers, in the order their services were given.
+    public let containers: [any ServiceContainerProtocol]
+    /// The shared extensions.
+    public let shared: SharedExtensions
+    /// The configuration.
+    public let config: EnokiConfig
+    private let logger: Logger
+
+    /// A runner for the given service types.
+    public init(
+        services: [any ServiceDefinition.Type],
+        config: EnokiConfig,
+        logger: Logger
+    ) throws {
+        let shared = SharedExtensions()
+        self.shared = shared
+        self.config = config
+        self.logger = logger
+        self.containers = try services.map { type in try Self.makeContainer(type, config: config, shared: shared, logger: logger) }
+    }
+
+    private static func makeContainer<S: ServiceDefinition>(
+        _ type: S.Type,
+        config: EnokiConfig,
+        shared: SharedExtensions,
+        logger: Logger
+    ) throws -> any ServiceContainerProtocol {
+        try ServiceContainer<S>(config: config, shared: shared, logger: logger)
+    }
+
+    /// The service names.
+    public var serviceNames: [String] { self.containers.map(\.serviceName) }
+
+    /// Starts every container.
+    public func start() async throws {
+        self.logger.info("starting services: \(self.serviceNames.joined(separator: ", "))")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for container in self.containers {
+                group.addTask { try await container.start() }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Stops every container gracefully, then the shared extensions.
+    public func stop() async {
+        self.logger.info("stopping services: \(self.serviceNames.joined(separator: ", "))")
+        await withTaskGroup(of: Void.self) { group in
+            for container in self.containers {
+                group.addTask { await container.stop() }
+            }
+        }
+        await self.shared.stopAll()
+    }
+
+    /// Stops every container at once.
+    public func kill() async {
+        self.logger.info("killing services: \(self.serviceNames.joined(separator: ", "))")
+        await withTaskGroup(of: Void.self) { group in
+            for container in self.containers {
+                group.addTask { await container.kill() }
+            }
+        }
+        await self.shared.killAll()
+    }
+
+    /// Starts the services and runs until graceful shutdown or cancellation; then stops them gracefully (on
+    /// graceful shutdown) or kills them (on cancellation).
+    public func run() async throws {
+        try await self.start()
+        do {
+            try await gracefulShutdown()
+        } catch {
+            // Cancelled: a second signal, or the group is going away.
+            await self.kill()
+            return
+        }
+        await withTaskCancellationHandler {
+            await self.stop()
+        } onCancel: {
+            Task { await self.kill() }
+        }
+    }
+}

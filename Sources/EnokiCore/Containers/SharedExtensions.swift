@@ -1,0 +1,67 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// A resource shared by the extensions of every container a runner starts, such as the broker connections;
+/// Nameko's `SharedExtension`.
+///
+/// It is made the first time an extension asks for it, and stopped after every container has stopped.
+public protocol SharedExtension: AnyObject, Sendable {
+    /// Stops the resource gracefully (after the containers' workers have finished).
+    func stop() async
+    /// Stops the resource at once.
+    func kill() async
+}
+
+extension SharedExtension {
+    public func kill() async { await self.stop() }
+}
+
+/// The shared extensions of a runner, one per type.
+public final class SharedExtensions: Sendable {
+    private let extensions = Mutex<[ObjectIdentifier: any SharedExtension]>([:])
+    private let order = Mutex<[ObjectIdentifier]>([])
+
+    /// An empty set.
+    public init() {}
+
+    /// The extension of type `T`, made with `make` the first time it is asked for.
+    public func get<T: SharedExtension>(_ type: T.Type, orMake make: () throws -> T) rethrows -> T {
+        let key = ObjectIdentifier(type)
+        return try self.extensions.withLock { extensions in
+            if let existing = extensions[key] as? T { return existing }
+            let made = try make()
+            extensions[key] = made
+            self.order.withLock { $0.append(key) }
+            return made
+        }
+    }
+
+    /// The extension of type `T`, if one was made.
+    public func existing<T: SharedExtension>(_ type: T.Type) -> T? {
+        self.extensions.withLock { $0[ObjectIdentifier(type)] as? T }
+    }
+
+    /// Stops every extension, the most recently made first.
+    public func stopAll() async {
+        for item in self.takeAll() { await item.stop() }
+    }
+
+    /// Kills every extension, the most recently made first.
+    public func killAll() async {
+        for item in self.takeAll() { await item.kill() }
+    }
+
+    private func takeAll() -> [any SharedExtension] {
+        let keys = self.order.withLock { order in
+            defer { order = [] }
+            return order
+        }
+        return self.extensions.withLock { extensions in
+            defer { extensions = [:] }
+            return keys.reversed().compactMap { extensions[$0] }
+        }
+    }
+}

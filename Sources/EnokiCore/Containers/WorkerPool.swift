@@ -1,0 +1,132 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import DequeModule
+import Synchronization
+
+/// One piece of work for a worker: which method, with which arguments, and what to do with the result.
+struct WorkerJob: Sendable {
+    var worker: WorkerContext
+    var methodName: String
+    var arguments: BoundArguments
+    var handleResult: @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
+}
+
+/// Runs a container's workers, at most `limit` at a time (`max_workers`), shared by all its entrypoints.
+///
+/// Submitting never blocks, so an entrypoint may submit from an event loop: work beyond the limit waits in
+/// order for a free slot. Each worker runs in its own task on Swift's default executor, never on an event loop.
+/// The pool tracks its tasks: a graceful stop waits for them, a kill cancels them.
+final class WorkerPool: Sendable {
+    private struct State {
+        var limit: Int
+        var running = 0
+        var accepting = true
+        var pending = Deque<WorkerJob>()
+        var tasks: [UInt64: Task<Void, Never>] = [:]
+        var finishedEarly: Set<UInt64> = []
+        var nextID: UInt64 = 0
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state: Mutex<State>
+    private let run: @Sendable (WorkerJob) async -> Void
+
+    init(limit: Int, run: @escaping @Sendable (WorkerJob) async -> Void) {
+        self.state = Mutex(State(limit: max(limit, 1)))
+        self.run = run
+    }
+
+    /// Starts the job now if a slot is free, or queues it; `false` when the pool no longer accepts work.
+    func submit(_ job: WorkerJob) -> Bool {
+        let start = self.state.withLock { state -> UInt64?? in
+            guard state.accepting else { return .none }
+            if state.running < state.limit {
+                state.running += 1
+                state.nextID += 1
+                return .some(state.nextID)
+            }
+            state.pending.append(job)
+            return .some(nil)
+        }
+        switch start {
+        case .none:
+            return false
+        case .some(.none):
+            return true
+        case .some(.some(let id)):
+            self.start(job, id: id)
+            return true
+        }
+    }
+
+    private func start(_ job: WorkerJob, id: UInt64) {
+        let task = Task(executorPreference: globalConcurrentExecutor) {
+            await self.run(job)
+            self.finished(id)
+        }
+        self.state.withLock { state in
+            if state.finishedEarly.remove(id) == nil {
+                state.tasks[id] = task
+            }
+        }
+    }
+
+    private func finished(_ id: UInt64) {
+        let (next, waiters) = self.state.withLock { state -> ((WorkerJob, UInt64)?, [CheckedContinuation<Void, Never>]) in
+            if state.tasks.removeValue(forKey: id) == nil {
+                state.finishedEarly.insert(id)
+            }
+            if state.accepting, let job = state.pending.popFirst() {
+                state.nextID += 1
+                return ((job, state.nextID), [])
+            }
+            state.running -= 1
+            guard state.running == 0 else { return (nil, []) }
+            defer { state.idleWaiters = [] }
+            return (nil, state.idleWaiters)
+        }
+        if let (job, nextID) = next {
+            self.start(job, id: nextID)
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    /// How many workers run or wait.
+    var activeCount: Int { self.state.withLock { $0.running + $0.pending.count } }
+
+    /// Takes no more work; queued work that has not started is dropped (its messages stay unacknowledged and go
+    /// back to their queues when the channel closes).
+    @discardableResult
+    func stopAccepting() -> Int {
+        self.state.withLock { state in
+            state.accepting = false
+            let dropped = state.pending.count
+            state.pending.removeAll()
+            return dropped
+        }
+    }
+
+    /// Waits until no worker runs.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = self.state.withLock { state -> Bool in
+                if state.running == 0 { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    /// Cancels every running worker.
+    func cancelAll() {
+        let tasks = self.state.withLock { Array($0.tasks.values) }
+        for task in tasks {
+            task.cancel()
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+/// A service: a name, entrypoints that start workers, and the dependencies each worker gets.
+///
+/// The `@Service` macro writes this conformance from the service's `@RPC` methods and dependency properties;
+/// it can also be written by hand:
+///
+/// ```swift
+/// struct GreetService: ServiceDefinition {
+///     static let serviceName = "greet_service"
+///
+///     init(dependencies: WorkerDependencies) throws {}
+///
+///     func greet() -> String { "Hello !" }
+///
+///     static func declare(_ service: inout ServiceDeclaration<Self>) {
+///         service.rpc("greet") { service, _ in service.greet() }
+///     }
+/// }
+/// ```
+///
+/// As in Nameko, each worker gets a new instance, made with ``init(dependencies:)`` from the values the
+/// service's dependency providers give that worker.
+///
+/// Named `ServiceDefinition` rather than `Service` so as not to clash with ServiceLifecycle's `Service`.
+public protocol ServiceDefinition: Sendable {
+    /// The service's name on the wire (`greet_service`). It may not contain a dot.
+    static var serviceName: String { get }
+
+    /// Makes the instance a worker runs, from the dependencies resolved for that worker.
+    init(dependencies: WorkerDependencies) throws
+
+    /// Declares the service's entrypoints and dependencies.
+    static func declare(_ service: inout ServiceDeclaration<Self>)
+}
+
+/// A service's entrypoints and dependencies, as its ``ServiceDefinition/declare(_:)`` lists them.
+public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
+    /// A method's body: given a service instance and the bound arguments, run the method and return its
+    /// result as JSON.
+    public typealias Method = @Sendable (Service, BoundArguments) async throws -> JSONValue
+
+    struct EntrypointEntry: Sendable {
+        var methodName: String
+        var entrypoint: any Entrypoint
+        var method: Method
+    }
+
+    private(set) var entrypoints: [EntrypointEntry] = []
+    private(set) var dependencies: [AnyDependencyProvider] = []
+
+    init() {}
+
+    /// Adds an entrypoint that runs `method` under the wire name `methodName`.
+    ///
+    /// Several entrypoints may run the same method (an RPC method that is also an event handler).
+    public mutating func entrypoint(
+        _ entrypoint: some Entrypoint,
+        method methodName: String,
+        perform method: @escaping Method
+    ) {
+        self.entrypoints.append(EntrypointEntry(methodName: methodName, entrypoint: entrypoint, method: method))
+    }
+
+    /// Adds a dependency: each worker's instance gets the provider's value under `name`.
+    public mutating func dependency(_ name: String, _ provider: some DependencyProvider) {
+        self.dependencies.append(AnyDependencyProvider(name: name, base: provider))
+    }
+
+    /// Removes every entrypoint but those of the given methods (Nameko's `restrict_entrypoints`).
+    public mutating func restrictEntrypoints(to methodNames: Set<String>) {
+        self.entrypoints.removeAll { !methodNames.contains($0.methodName) }
+    }
+
+    /// Replaces the provider of a dependency (Nameko's `replace_dependencies`).
+    ///
+    /// - Returns: `false` when no dependency has that name.
+    @discardableResult
+    public mutating func replaceDependency(_ name: String, with provider: some DependencyProvider) -> Bool {
+        guard let index = self.dependencies.firstIndex(where: { $0.name == name }) else { return false }
+        self.dependencies[index] = AnyDependencyProvider(name: name, base: provider)
+        return true
+    }
+
+    /// The names of the declared dependencies.
+    public var dependencyNames: [String] { self.dependencies.map(\.name) }
+
+    /// The wire names of the methods that have entrypoints.
+    public var entrypointMethodNames: [String] { self.entrypoints.map(\.methodName) }
+
+    /// The service's declaration, checked: a name without dots, entrypoints with names.
+    public static func make() throws -> ServiceDeclaration<Service> {
+        let name = Service.serviceName
+        guard !name.isEmpty, !name.contains(".") else {
+            throw EnokiError(
+                .serviceDefinition,
+                "service name '\(name)' of \(Service.self) must be non-empty and contain no '.'"
+            )
+        }
+        var declaration = ServiceDeclaration<Service>()
+        Service.declare(&declaration)
+        let dependencyNames = declaration.dependencies.map(\.name)
+        if Set(dependencyNames).count != dependencyNames.count {
+            throw EnokiError(.serviceDefinition, "\(Service.self) declares a dependency name twice: \(dependencyNames)")
+        }
+        return declaration
+    }
+}

@@ -1,0 +1,16 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Enoki
+
+// The Swift twins of the example services in Nameko's documentation and tutorials:
+//
+//   enoki-examples run greet_service serviceA serviceB service_x service_y --broker amqp://guest:guest@127.0.0.1
+await ServiceCommandLine.main(services: [
+    GreetService.self,
+    ServiceA.self,
+    ServiceB.self,
+    ServiceX.self,
+    ServiceY.self,
+])
