@@ -3,6 +3,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -14,6 +15,7 @@ let package = Package(
         .library(name: "EnokiCore", targets: ["EnokiCore"]),
         .library(name: "EnokiAMQP", targets: ["EnokiAMQP"]),
         .library(name: "EnokiCLI", targets: ["EnokiCLI"]),
+        .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
@@ -26,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", "600.0.0"..<"604.0.0"),
     ],
     targets: [
         // The AMQP 0-9-1 codec: bytes in, frames out. No I/O.
@@ -88,8 +91,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // @Service, @RPC, @RPCProxy, @Dependency: write a service's ServiceDefinition conformance.
+        .macro(
+            name: "EnokiMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]
+        ),
+        .target(name: "EnokiMacros", dependencies: ["EnokiMacrosPlugin", "EnokiCore", "EnokiAMQP"]),
         // One import for service authors.
-        .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI"]),
+        .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
         // The Swift twins of the example services of Nameko's documentation.
         .executableTarget(name: "EnokiExamples", dependencies: ["Enoki"]),
         // Throughput and latency of the AMQP client through the real broker.
@@ -122,6 +137,15 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EnokiMacrosTests",
+            dependencies: [
+                "EnokiMacrosPlugin",
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
             ]
         ),
         .testTarget(

@@ -15,19 +15,10 @@ import Enoki
 ///     def append_identifier(self, value):
 ///         return u"{}-y".format(value)
 /// ```
-struct ServiceY: ServiceDefinition {
-    static let serviceName = "service_y"
-
-    init(dependencies: WorkerDependencies) throws {}
-
-    func appendIdentifier(_ value: String) -> String {
+@Service("service_y")
+struct ServiceY {
+    @RPC func appendIdentifier(_ value: String) -> String {
         "\(value)-y"
-    }
-
-    static func declare(_ service: inout ServiceDeclaration<Self>) {
-        service.rpc("append_identifier", parameters: [.init("value")]) { service, arguments in
-            service.appendIdentifier(try arguments.decode(0))
-        }
     }
 }
 
@@ -42,24 +33,15 @@ struct ServiceY: ServiceDefinition {
 ///         res = u"{}-x".format(value)
 ///         return self.y.append_identifier(res)
 /// ```
-struct ServiceX: ServiceDefinition {
-    static let serviceName = "service_x"
+///
+/// The proxy here is the typed client the `@Service` macro writes for `ServiceY`; `@RPCProxy("service_y") var y:
+/// ServiceProxy` would call it dynamically, as it would call a Python service.
+@Service("service_x")
+struct ServiceX {
+    @RPCProxy(ServiceY.self) var y: ServiceY.Client
 
-    let y: ServiceProxy
-
-    init(dependencies: WorkerDependencies) throws {
-        self.y = try dependencies.resolve("y")
-    }
-
-    func remoteMethod(_ value: String) async throws -> String {
+    @RPC func remoteMethod(_ value: String) async throws -> String {
         let res = "\(value)-x"
-        return try await self.y.append_identifier(res)
-    }
-
-    static func declare(_ service: inout ServiceDeclaration<Self>) {
-        service.dependency("y", RPCProxy("service_y"))
-        service.rpc("remote_method", parameters: [.init("value")]) { service, arguments in
-            try await service.remoteMethod(try arguments.decode(0))
-        }
+        return try await y.appendIdentifier(res)
     }
 }

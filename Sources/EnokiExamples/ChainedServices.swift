@@ -15,23 +15,13 @@ import Enoki
 ///     def hello(self):
 ///         return '[ %s ]' % self.serviceB.hello()
 /// ```
-struct ServiceA: ServiceDefinition {
-    static let serviceName = "serviceA"
+@Service("serviceA")
+struct ServiceA {
+    @RPCProxy("serviceB") var serviceB: ServiceProxy
 
-    let serviceB: ServiceProxy
-
-    init(dependencies: WorkerDependencies) throws {
-        self.serviceB = try dependencies.resolve("serviceB")
-    }
-
-    func hello() async throws -> String {
-        let reply: String = try await self.serviceB.hello()
+    @RPC func hello() async throws -> String {
+        let reply: String = try await serviceB.hello()
         return "[ \(reply) ]"
-    }
-
-    static func declare(_ service: inout ServiceDeclaration<Self>) {
-        service.dependency("serviceB", RPCProxy("serviceB"))
-        service.rpc("hello") { service, _ in try await service.hello() }
     }
 }
 
@@ -43,16 +33,9 @@ struct ServiceA: ServiceDefinition {
 ///     def hello(self):
 ///         return 'Hello !'
 /// ```
-struct ServiceB: ServiceDefinition {
-    static let serviceName = "serviceB"
-
-    init(dependencies: WorkerDependencies) throws {}
-
-    func hello() -> String {
+@Service("serviceB")
+struct ServiceB {
+    @RPC func hello() -> String {
         "Hello !"
-    }
-
-    static func declare(_ service: inout ServiceDeclaration<Self>) {
-        service.rpc("hello") { service, _ in service.hello() }
     }
 }

@@ -1,0 +1,190 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import SwiftDiagnostics
+public import SwiftSyntax
+import SwiftSyntaxBuilder
+public import SwiftSyntaxMacros
+
+/// `@Service("name")`: writes a type's `ServiceDefinition` conformance from its `@RPC` methods and its
+/// `@RPCProxy` and `@Dependency` properties, an `init(dependencies:)` that injects the dependencies, and a typed
+/// `Client` for calling the service from Swift.
+public struct ServiceMacro: MemberMacro, ExtensionMacro {
+    public static func expansion(
+        of node: AttributeSyntax,
+        providingMembersOf declaration: some DeclGroupSyntax,
+        conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [DeclSyntax] {
+        guard declaration.is(StructDeclSyntax.self) || declaration.is(ClassDeclSyntax.self) else {
+            context.diagnose(Diagnostic(node: node, message: EnokiDiagnostic.notAStructOrClass))
+            return []
+        }
+        let model = ServiceModel.read(declaration.memberBlock.members, in: context)
+        let access = declaration.modifiers.contains { $0.name.tokenKind == .keyword(.public) } ? "public " : ""
+        var members: [DeclSyntax] = []
+
+        let assignments = model.dependencies.map { dependency in
+            let resolved = "try dependencies.resolve(\(literal(dependency.property)))"
+            let value = dependency.makeValue(resolved)
+            return "self.\(dependency.property) = \(value)"
+        }
+        members.append(
+            """
+            \(raw: access)init(dependencies: EnokiCore.WorkerDependencies) throws {
+            \(raw: assignments.isEmpty ? "_ = dependencies" : assignments.joined(separator: "\n"))
+            }
+            """
+        )
+
+        let clientMethods = model.rpcMethods.map { method -> String in
+            let parameters = method.parameters.map { parameter -> String in
+                let label = parameter.label ?? "_"
+                let head = label == parameter.name ? parameter.name : "\(label) \(parameter.name)"
+                let defaultValue = parameter.defaultValue.map { " = \($0)" } ?? ""
+                return "\(head): \(parameter.type)\(defaultValue)"
+            }.joined(separator: ", ")
+            var body: [String] = []
+            if method.parameters.isEmpty {
+                body.append("let arguments: [EnokiCore.JSONValue] = []")
+            } else {
+                body.append("let encoder = EnokiCore.JSONValueEncoder()")
+                let encoded = method.parameters.map { "try encoder.encode(\($0.name))" }.joined(separator: ", ")
+                body.append("let arguments: [EnokiCore.JSONValue] = [\(encoded)]")
+            }
+            body.append("let result = try await self.proxy.call(\(literal(method.wireName)), args: arguments)")
+            let signature: String
+            if let returnType = method.returnType {
+                signature = "async throws -> \(returnType)"
+                body.append("return try EnokiCore.JSONValueDecoder().decode(\(returnType).self, from: result)")
+            } else {
+                signature = "async throws"
+                body.append("_ = result")
+            }
+            return """
+                /// Calls `\(method.wireName)`.
+                \(access)func \(method.swiftName)(\(parameters)) \(signature) {
+                \(body.joined(separator: "\n"))
+                }
+                """
+        }
+        members.append(
+            """
+            /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+            /// `RPCProxy` dependency).
+            \(raw: access)struct Client: Sendable {
+            /// The proxy the calls go through.
+            \(raw: access)let proxy: EnokiAMQP.ServiceProxy
+
+            /// A client over a proxy to this service.
+            \(raw: access)init(_ proxy: EnokiAMQP.ServiceProxy) {
+            self.proxy = proxy
+            }
+
+            \(raw: clientMethods.joined(separator: "\n\n"))
+            }
+            """
+        )
+        return members
+    }
+
+    public static func expansion(
+        of node: AttributeSyntax,
+        attachedTo declaration: some DeclGroupSyntax,
+        providingExtensionsOf type: some TypeSyntaxProtocol,
+        conformingTo protocols: [TypeSyntax],
+        in context: some MacroExpansionContext
+    ) throws -> [ExtensionDeclSyntax] {
+        guard declaration.is(StructDeclSyntax.self) || declaration.is(ClassDeclSyntax.self) else {
+            return []
+        }
+        guard let name = node.firstStringArgument else {
+            context.diagnose(Diagnostic(node: node, message: EnokiDiagnostic.missingName))
+            return []
+        }
+        if name.contains(".") {
+            context.diagnose(Diagnostic(node: node, message: EnokiDiagnostic.nameWithDot(name)))
+            return []
+        }
+        let model = ServiceModel.read(declaration.memberBlock.members, in: DiscardingContext(base: context))
+        let access = declaration.modifiers.contains { $0.name.tokenKind == .keyword(.public) } ? "public " : ""
+        var lines: [String] = []
+        for dependency in model.dependencies {
+            lines.append("service.dependency(\(literal(dependency.property)), \(dependency.provider))")
+        }
+        for method in model.rpcMethods {
+            let parameters = method.parameters.map { parameter in
+                parameter.defaultValue == nil
+                    ? ".init(\(literal(parameter.wireName)))"
+                    : ".init(\(literal(parameter.wireName)), hasDefault: true)"
+            }.joined(separator: ", ")
+            let arguments = method.parameters.enumerated().map { index, parameter -> String in
+                let value =
+                    parameter.defaultValue.map { "arguments.decode(\(index), default: \($0) as \(parameter.type))" }
+                    ?? "arguments.decode(\(index), as: \(parameter.type).self)"
+                return parameter.label.map { "\($0): \(value)" } ?? value
+            }.joined(separator: ", ")
+            var call = "service.\(method.swiftName)(\(arguments))"
+            if method.isAsync { call = "await " + call }
+            if method.isThrowing || !method.parameters.isEmpty { call = "try " + call }
+            let closureArguments = method.parameters.isEmpty ? "service, _" : "service, arguments"
+            lines.append(
+                """
+                service.rpc(\(literal(method.wireName)), parameters: [\(parameters)]) { \(closureArguments) in
+                \(call)
+                }
+                """
+            )
+        }
+        let extensionDecl: DeclSyntax = """
+            extension \(type.trimmed): EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+            \(raw: access)static var serviceName: String { \(raw: literal(name)) }
+
+            \(raw: access)static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+            \(raw: lines.isEmpty ? "_ = service" : lines.joined(separator: "\n"))
+            }
+
+            \(raw: access)static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+            Client(proxy)
+            }
+            }
+            """
+        guard let extensionSyntax = extensionDecl.as(ExtensionDeclSyntax.self) else { return [] }
+        return [extensionSyntax]
+    }
+}
+
+/// A Swift string literal for a text.
+func literal(_ text: String) -> String {
+    "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        self.split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+/// Reads a second time without reporting the diagnostics twice.
+final class DiscardingContext<Base: MacroExpansionContext>: MacroExpansionContext {
+    let base: Base
+
+    init(base: Base) {
+        self.base = base
+    }
+
+    var lexicalContext: [Syntax] { self.base.lexicalContext }
+
+    func makeUniqueName(_ name: String) -> TokenSyntax { self.base.makeUniqueName(name) }
+
+    func diagnose(_ diagnostic: Diagnostic) {}
+
+    func location(
+        of node: some SyntaxProtocol,
+        at position: PositionInSyntaxNode,
+        filePathMode: SourceLocationFilePathMode
+    ) -> AbstractSourceLocation? {
+        self.base.location(of: node, at: position, filePathMode: filePathMode)
+    }
+}

@@ -1,0 +1,216 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import SwiftDiagnostics
+import SwiftSyntax
+import SwiftSyntaxMacros
+
+/// What `@Service` reads from a type: its RPC methods and its dependencies.
+struct ServiceModel {
+    struct Parameter {
+        var label: String?
+        var name: String
+        var wireName: String
+        var type: String
+        var defaultValue: String?
+    }
+
+    struct RPCMethod {
+        var swiftName: String
+        var wireName: String
+        var parameters: [Parameter]
+        var isAsync: Bool
+        var isThrowing: Bool
+        var returnType: String?
+    }
+
+    struct Dependency {
+        var property: String
+        var type: String
+        /// The provider expression.
+        var provider: String
+        /// How the injected value is made from what the provider gives.
+        var makeValue: (String) -> String
+    }
+
+    var rpcMethods: [RPCMethod] = []
+    var dependencies: [Dependency] = []
+
+    static let markerNames: Set<String> = ["RPC", "RPCProxy", "Dependency"]
+
+    /// Reads the members of a type, reporting misuse as diagnostics.
+    static func read(_ members: MemberBlockItemListSyntax, in context: some MacroExpansionContext) -> ServiceModel {
+        var model = ServiceModel()
+        for member in members {
+            if let function = member.decl.as(FunctionDeclSyntax.self), let attribute = function.attributes.named("RPC") {
+                if let method = self.readRPC(function, attribute: attribute, in: context) {
+                    if model.rpcMethods.contains(where: { $0.wireName == method.wireName }) {
+                        context.diagnose(
+                            Diagnostic(node: function.name, message: EnokiDiagnostic.duplicateMethod(method.wireName))
+                        )
+                    } else {
+                        model.rpcMethods.append(method)
+                    }
+                }
+            } else if let variable = member.decl.as(VariableDeclSyntax.self) {
+                if let attribute = variable.attributes.named("RPCProxy") {
+                    if let dependency = self.readRPCProxy(variable, attribute: attribute, in: context) {
+                        model.dependencies.append(dependency)
+                    }
+                } else if let attribute = variable.attributes.named("Dependency") {
+                    if let dependency = self.readDependency(variable, attribute: attribute, in: context) {
+                        model.dependencies.append(dependency)
+                    }
+                }
+            }
+        }
+        return model
+    }
+
+    private static func readRPC(
+        _ function: FunctionDeclSyntax,
+        attribute: AttributeSyntax,
+        in context: some MacroExpansionContext
+    ) -> RPCMethod? {
+        if function.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class) }) {
+            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.staticMethod))
+            return nil
+        }
+        if function.genericParameterClause != nil {
+            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.genericMethod))
+            return nil
+        }
+        let swiftName = function.name.text
+        let wireName = attribute.firstStringArgument ?? snakeCase(swiftName)
+        var parameters: [Parameter] = []
+        for parameter in function.signature.parameterClause.parameters {
+            if parameter.ellipsis != nil {
+                context.diagnose(Diagnostic(node: parameter, message: EnokiDiagnostic.variadicParameter))
+                return nil
+            }
+            if let attributed = parameter.type.as(AttributedTypeSyntax.self),
+                attributed.specifiers.contains(where: { $0.trimmedDescription == "inout" })
+            {
+                context.diagnose(Diagnostic(node: parameter, message: EnokiDiagnostic.inoutParameter))
+                return nil
+            }
+            let label = parameter.firstName.text == "_" ? nil : parameter.firstName.text
+            let name = parameter.secondName?.text ?? parameter.firstName.text
+            parameters.append(
+                Parameter(
+                    label: label,
+                    name: name,
+                    wireName: snakeCase(label ?? name),
+                    type: parameter.type.trimmedDescription,
+                    defaultValue: parameter.defaultValue?.value.trimmedDescription
+                )
+            )
+        }
+        let effects = function.signature.effectSpecifiers
+        var returnType = function.signature.returnClause?.type.trimmedDescription
+        if returnType == "Void" || returnType == "()" {
+            returnType = nil
+        }
+        return RPCMethod(
+            swiftName: swiftName,
+            wireName: wireName,
+            parameters: parameters,
+            isAsync: effects?.asyncSpecifier != nil,
+            isThrowing: effects?.throwsClause != nil,
+            returnType: returnType
+        )
+    }
+
+    private static func propertyNameAndType(
+        _ variable: VariableDeclSyntax,
+        in context: some MacroExpansionContext
+    ) -> (String, String)? {
+        guard let binding = variable.bindings.first, variable.bindings.count == 1,
+            let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text
+        else {
+            context.diagnose(Diagnostic(node: variable, message: EnokiDiagnostic.oneProperty))
+            return nil
+        }
+        guard let type = binding.typeAnnotation?.type.trimmedDescription else {
+            context.diagnose(Diagnostic(node: variable, message: EnokiDiagnostic.missingType(name)))
+            return nil
+        }
+        if binding.initializer != nil {
+            context.diagnose(Diagnostic(node: variable, message: EnokiDiagnostic.initialValue(name)))
+            return nil
+        }
+        return (name, type)
+    }
+
+    private static func readRPCProxy(
+        _ variable: VariableDeclSyntax,
+        attribute: AttributeSyntax,
+        in context: some MacroExpansionContext
+    ) -> Dependency? {
+        guard let (name, type) = self.propertyNameAndType(variable, in: context) else { return nil }
+        guard let argument = attribute.arguments?.as(LabeledExprListSyntax.self)?.first?.expression else {
+            context.diagnose(Diagnostic(node: attribute, message: EnokiDiagnostic.proxyTarget))
+            return nil
+        }
+        if let literal = argument.as(StringLiteralExprSyntax.self) {
+            return Dependency(
+                property: name,
+                type: type,
+                provider: "EnokiAMQP.RPCProxy(\(literal.trimmedDescription))",
+                makeValue: { $0 }
+            )
+        }
+        if let member = argument.as(MemberAccessExprSyntax.self), member.declName.baseName.text == "self",
+            let base = member.base?.trimmedDescription
+        {
+            // `@RPCProxy(ServiceY.self) var y: ServiceY.Client`: a typed client.
+            return Dependency(
+                property: name,
+                type: type,
+                provider: "EnokiAMQP.RPCProxy(\(base).serviceName)",
+                makeValue: { "\(base).Client(\($0))" }
+            )
+        }
+        context.diagnose(Diagnostic(node: argument, message: EnokiDiagnostic.proxyTarget))
+        return nil
+    }
+
+    private static func readDependency(
+        _ variable: VariableDeclSyntax,
+        attribute: AttributeSyntax,
+        in context: some MacroExpansionContext
+    ) -> Dependency? {
+        guard let (name, type) = self.propertyNameAndType(variable, in: context) else { return nil }
+        guard let argument = attribute.arguments?.as(LabeledExprListSyntax.self)?.first?.expression else {
+            context.diagnose(Diagnostic(node: attribute, message: EnokiDiagnostic.dependencyProvider))
+            return nil
+        }
+        return Dependency(property: name, type: type, provider: argument.trimmedDescription, makeValue: { $0 })
+    }
+}
+
+extension AttributeListSyntax {
+    /// The attribute with this name, if present.
+    func named(_ name: String) -> AttributeSyntax? {
+        for element in self {
+            if let attribute = element.as(AttributeSyntax.self),
+                attribute.attributeName.trimmedDescription == name
+            {
+                return attribute
+            }
+        }
+        return nil
+    }
+}
+
+extension AttributeSyntax {
+    /// The first argument when it is a plain string literal.
+    var firstStringArgument: String? {
+        guard let list = self.arguments?.as(LabeledExprListSyntax.self), let first = list.first,
+            let literal = first.expression.as(StringLiteralExprSyntax.self), literal.segments.count == 1,
+            let segment = literal.segments.first?.as(StringSegmentSyntax.self)
+        else { return nil }
+        return segment.content.text
+    }
+}

@@ -1,0 +1,297 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+@testable import EnokiMacrosPlugin
+import SwiftSyntaxMacros
+import SwiftSyntaxMacrosGenericTestSupport
+import SwiftSyntaxMacrosTestSupport
+import XCTest
+
+final class ServiceMacroTests: XCTestCase {
+    let macros: [String: any Macro.Type] = [
+        "Service": ServiceMacro.self,
+        "RPC": MarkerMacro.self,
+        "RPCProxy": MarkerMacro.self,
+        "Dependency": MarkerMacro.self,
+    ]
+
+    func testServiceWithoutDependencies() {
+        assertMacroExpansion(
+            """
+            @Service("greet_service")
+            struct GreetService {
+                @RPC func greet() -> String { "Hello !" }
+            }
+            """,
+            expandedSource: """
+                struct GreetService {
+                    func greet() -> String { "Hello !" }
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+                        /// Calls `greet`.
+                        func greet() async throws -> String {
+                            let arguments: [EnokiCore.JSONValue] = []
+                            let result = try await self.proxy.call("greet", args: arguments)
+                            return try EnokiCore.JSONValueDecoder().decode(String.self, from: result)
+                        }
+                    }
+                }
+
+                extension GreetService: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "greet_service"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.rpc("greet", parameters: []) { service, _ in
+                            service.greet()
+                        }
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            macros: self.macros
+        )
+    }
+
+    func testDependenciesDefaultsAndPythonNames() {
+        assertMacroExpansion(
+            """
+            @Service("service_x")
+            public struct ServiceX {
+                @RPCProxy("service_y") var y: ServiceProxy
+                @Dependency(ConfigProvider()) var config: EnokiConfig
+                @RPC func remoteMethod(_ value: String, userID: Int = 7) async throws {
+                }
+            }
+            """,
+            expandedSource: """
+                public struct ServiceX {
+                    var y: ServiceProxy
+                    var config: EnokiConfig
+                    func remoteMethod(_ value: String, userID: Int = 7) async throws {
+                    }
+
+                    public init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        self.y = try dependencies.resolve("y")
+                        self.config = try dependencies.resolve("config")
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    public struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        public let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        public init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+                        /// Calls `remote_method`.
+                        public func remoteMethod(_ value: String, userID: Int = 7) async throws {
+                            let encoder = EnokiCore.JSONValueEncoder()
+                            let arguments: [EnokiCore.JSONValue] = [try encoder.encode(value), try encoder.encode(userID)]
+                            let result = try await self.proxy.call("remote_method", args: arguments)
+                            _ = result
+                        }
+                    }
+                }
+
+                extension ServiceX: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    public static var serviceName: String {
+                        "service_x"
+                    }
+
+                    public static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.dependency("y", EnokiAMQP.RPCProxy("service_y"))
+                        service.dependency("config", ConfigProvider())
+                        service.rpc("remote_method", parameters: [.init("value"), .init("user_id", hasDefault: true)]) { service, arguments in
+                            try await service.remoteMethod(arguments.decode(0, as: String.self), userID: arguments.decode(1, default: 7 as Int))
+                        }
+                    }
+
+                    public static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            macros: self.macros
+        )
+    }
+
+    func testMisuseIsReported() {
+        assertMacroExpansion(
+            """
+            @Service("bad.name")
+            struct Bad {
+            }
+            """,
+            expandedSource: """
+                struct Bad {
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+
+                    }
+                }
+                """,
+            diagnostics: [
+                DiagnosticSpec(
+                    message: "service name 'bad.name' contains '.', which would break routing keys ('{service}.{method}')",
+                    line: 1,
+                    column: 1
+                )
+            ],
+            macros: self.macros
+        )
+    }
+
+    func testMethodMistakes() {
+        assertMacroExpansion(
+            """
+            @Service("svc")
+            enum Wrong {}
+            """,
+            expandedSource: """
+                enum Wrong {}
+                """,
+            diagnostics: [
+                DiagnosticSpec(message: "@Service can only be attached to a struct or a final class", line: 1, column: 1)
+            ],
+            macros: self.macros
+        )
+        assertMacroExpansion(
+            """
+            @Service("svc")
+            struct Svc {
+                @RPC static func a() {}
+                @RPC func b<T>(_ x: T) {}
+                @RPC func c(_ xs: Int...) {}
+                @RPC func d(_ x: inout Int) {}
+                @RPC func e() {}
+                @RPC("e") func f() {}
+                @RPCProxy("y") var y: ServiceProxy = .init()
+                @RPCProxy(42) var z: ServiceProxy
+            }
+            """,
+            expandedSource: """
+                struct Svc {
+                    static func a() {}
+                    func b<T>(_ x: T) {}
+                    func c(_ xs: Int...) {}
+                    func d(_ x: inout Int) {}
+                    func e() {}
+                    func f() {}
+                    var y: ServiceProxy = .init()
+                    var z: ServiceProxy
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+                        /// Calls `e`.
+                        func e() async throws {
+                            let arguments: [EnokiCore.JSONValue] = []
+                            let result = try await self.proxy.call("e", args: arguments)
+                            _ = result
+                        }
+                    }
+                }
+
+                extension Svc: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "svc"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.rpc("e", parameters: []) { service, _ in
+                            service.e()
+                        }
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            diagnostics: [
+                DiagnosticSpec(message: "@RPC methods must be instance methods: each worker gets its own instance", line: 3, column: 22),
+                DiagnosticSpec(message: "@RPC methods cannot be generic: a caller's JSON arguments need concrete types", line: 4, column: 15),
+                DiagnosticSpec(message: "@RPC methods cannot take variadic parameters; take an array instead", line: 5, column: 17),
+                DiagnosticSpec(message: "@RPC methods cannot take inout parameters", line: 6, column: 17),
+                DiagnosticSpec(
+                    message: "two @RPC methods have the wire name 'e'; give one another name with @RPC(\"other_name\")",
+                    line: 8,
+                    column: 20
+                ),
+                DiagnosticSpec(
+                    message: "dependency 'y' is injected into each worker and cannot have an initial value",
+                    line: 9,
+                    column: 5
+                ),
+                DiagnosticSpec(
+                    message: "@RPCProxy needs the target service: @RPCProxy(\"service_name\") or @RPCProxy(ServiceType.self)",
+                    line: 10,
+                    column: 15
+                ),
+            ],
+            macros: self.macros
+        )
+    }
+}
+
+final class SnakeCaseTests: XCTestCase {
+    func testPythonSpellings() {
+        XCTAssertEqual(snakeCase("appendIdentifier"), "append_identifier")
+        XCTAssertEqual(snakeCase("remoteMethod"), "remote_method")
+        XCTAssertEqual(snakeCase("userID"), "user_id")
+        XCTAssertEqual(snakeCase("HTTPServer"), "http_server")
+        XCTAssertEqual(snakeCase("getURLForID"), "get_url_for_id")
+        XCTAssertEqual(snakeCase("value2"), "value2")
+        XCTAssertEqual(snakeCase("already_snake"), "already_snake")
+        XCTAssertEqual(snakeCase("greet"), "greet")
+    }
+}
