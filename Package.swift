@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
+        .executable(name: "enoki", targets: ["EnokiTool"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
     ],
     dependencies: [
@@ -105,6 +106,11 @@ let package = Package(
         .target(name: "EnokiMacros", dependencies: ["EnokiMacrosPlugin", "EnokiCore", "EnokiAMQP"]),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
+        // `enoki`: call services, dispatch events, show config.
+        .executableTarget(
+            name: "EnokiTool",
+            dependencies: ["Enoki", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The Swift twins of the example services of Nameko's documentation.
         .executableTarget(name: "EnokiExamples", dependencies: ["Enoki"]),
         // Throughput and latency of the AMQP client through the real broker.
@@ -139,6 +145,7 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
         .testTarget(
             name: "EnokiMacrosTests",
             dependencies: [

@@ -88,14 +88,14 @@ public enum ConfigLoader {
     private static func convert(_ scalar: Node.Scalar, environment: [String: String], source: String) throws
         -> JSONValue
     {
-        let tag = scalar.tag.description
+        let tag = Resolver.default.resolveTag(of: .scalar(scalar)).rawValue
         if tag == "!env_var" || tag == "!raw_env_var" {
             return try self.expand(scalar.string, raw: tag == "!raw_env_var", environment: environment, source: source)
         }
         if scalar.style == .plain, Self.looksLikePlaceholder(scalar.string) {
             return try self.expand(scalar.string, raw: false, environment: environment, source: source)
         }
-        return self.constructPlain(scalar)
+        return self.constructPlain(scalar, tag: tag)
     }
 
     /// The implicit resolver's test: `${` followed somewhere by `}` on one line.
@@ -185,8 +185,8 @@ public enum ConfigLoader {
     }
 
     /// A plain or quoted scalar as PyYAML's safe loader constructs it (YAML 1.1: `yes` is true, `007` is 7).
-    private static func constructPlain(_ scalar: Node.Scalar) -> JSONValue {
-        switch scalar.tag.description {
+    private static func constructPlain(_ scalar: Node.Scalar, tag: String) -> JSONValue {
+        switch tag {
         case "tag:yaml.org,2002:null":
             return .null
         case "tag:yaml.org,2002:bool":
