@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "EnokiCLI", targets: ["EnokiCLI"]),
         .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
+        .library(name: "EnokiTesting", targets: ["EnokiTesting"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki", targets: ["EnokiTool"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
@@ -113,6 +114,15 @@ let package = Package(
         ),
         // The Swift twins of the example services of Nameko's documentation.
         .executableTarget(name: "EnokiExamples", dependencies: ["Enoki"]),
+        // The testing toolkit for service authors.
+        .target(
+            name: "EnokiTesting",
+            dependencies: [
+                "EnokiCore",
+                "EnokiAMQP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Throughput and latency of the AMQP client through the real broker.
         .executableTarget(
             name: "EnokiAMQPBench",
@@ -146,6 +156,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
+        .testTarget(
+            name: "EnokiAMQPTests",
+            dependencies: [
+                "Enoki",
+                "EnokiTesting",
+                "EnokiTestSupport",
+                "EnokiAMQPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "EnokiMacrosTests",
             dependencies: [

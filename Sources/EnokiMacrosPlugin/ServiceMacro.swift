@@ -49,15 +49,15 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
             if method.parameters.isEmpty {
                 body.append("let arguments: [EnokiCore.JSONValue] = []")
             } else {
-                body.append("let encoder = EnokiCore.JSONValueEncoder()")
-                let encoded = method.parameters.map { "try encoder.encode(\($0.name))" }.joined(separator: ", ")
+                let encoded = method.parameters.map { "try EnokiAMQP.RPCClientSupport.encode(\($0.name))" }
+                    .joined(separator: ", ")
                 body.append("let arguments: [EnokiCore.JSONValue] = [\(encoded)]")
             }
             body.append("let result = try await self.proxy.call(\(literal(method.wireName)), args: arguments)")
             let signature: String
             if let returnType = method.returnType {
                 signature = "async throws -> \(returnType)"
-                body.append("return try EnokiCore.JSONValueDecoder().decode(\(returnType).self, from: result)")
+                body.append("return try EnokiAMQP.RPCClientSupport.decode(result, as: \(returnType).self)")
             } else {
                 signature = "async throws"
                 body.append("_ = result")

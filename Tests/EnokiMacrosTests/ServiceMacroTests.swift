@@ -47,7 +47,7 @@ final class ServiceMacroTests: XCTestCase {
                         func greet() async throws -> String {
                             let arguments: [EnokiCore.JSONValue] = []
                             let result = try await self.proxy.call("greet", args: arguments)
-                            return try EnokiCore.JSONValueDecoder().decode(String.self, from: result)
+                            return try EnokiAMQP.RPCClientSupport.decode(result, as: String.self)
                         }
                     }
                 }
@@ -108,8 +108,7 @@ final class ServiceMacroTests: XCTestCase {
 
                         /// Calls `remote_method`.
                         public func remoteMethod(_ value: String, userID: Int = 7) async throws {
-                            let encoder = EnokiCore.JSONValueEncoder()
-                            let arguments: [EnokiCore.JSONValue] = [try encoder.encode(value), try encoder.encode(userID)]
+                            let arguments: [EnokiCore.JSONValue] = [try EnokiAMQP.RPCClientSupport.encode(value), try EnokiAMQP.RPCClientSupport.encode(userID)]
                             let result = try await self.proxy.call("remote_method", args: arguments)
                             _ = result
                         }

@@ -18,3 +18,28 @@ extension ClusterRPCClient {
         S.makeClient(self.service(S.serviceName))
     }
 }
+
+/// What the typed clients `@Service` writes use to encode arguments and decode results. A type that is not
+/// `Codable` compiles but fails when called, so that a service whose results cannot be decoded in Swift can still
+/// be declared.
+public enum RPCClientSupport {
+    /// An argument as JSON.
+    public static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
+        try JSONValueEncoder().encode(value)
+    }
+
+    /// An argument of a type that is not `Encodable`: an error.
+    public static func encode<T>(_ value: T) throws -> JSONValue {
+        throw EnokiError(.serviceDefinition, "\(T.self) is not Encodable and cannot be sent as an argument")
+    }
+
+    /// A result decoded into its type.
+    public static func decode<T: Decodable>(_ value: JSONValue, as type: T.Type) throws -> T {
+        try JSONValueDecoder().decode(T.self, from: value)
+    }
+
+    /// A result of a type that is not `Decodable`: an error.
+    public static func decode<T>(_ value: JSONValue, as type: T.Type) throws -> T {
+        throw EnokiError(.serviceDefinition, "\(T.self) is not Decodable; call this method through a ServiceProxy")
+    }
+}

@@ -25,13 +25,18 @@
 ///
 /// Any other key is available to services through ``value(_:as:)`` or the subscript, typed on Enoki's side by the
 /// `Decodable` the service asks for.
-public struct EnokiConfig: Sendable, Hashable {
+public struct EnokiConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     /// The whole configuration as JSON-like values.
     public var values: JSONObject
 
     /// A configuration from values.
     public init(_ values: JSONObject = [:]) {
         self.values = values
+    }
+
+    /// A configuration from a dictionary literal: `["max_workers": 2]`.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.values = JSONObject(elements)
     }
 
     /// A configuration with just a broker URI, as `nameko run --broker` makes one when there is no file.

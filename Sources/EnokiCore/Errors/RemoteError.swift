@@ -17,6 +17,9 @@ public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
     public var excArgs: [JSONValue]
     /// The exception's text (`str(exc)` in Python).
     public var value: String
+    /// Whether the error came in a reply from another service (rather than being raised here). A worker passes
+    /// such errors on as Python does (see ``from(_:)``). Not part of equality.
+    public var isFromReply: Bool = false
 
     /// Creates a remote error from its four fields.
     public init(excType: String, excPath: String, excArgs: [JSONValue], value: String) {
@@ -33,6 +36,17 @@ public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(self.excType) \(self.value)" }
+
+    public static func == (lhs: RemoteError, rhs: RemoteError) -> Bool {
+        lhs.excType == rhs.excType && lhs.excPath == rhs.excPath && lhs.excArgs == rhs.excArgs && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.excType)
+        hasher.combine(self.excPath)
+        hasher.combine(self.excArgs)
+        hasher.combine(self.value)
+    }
 
     /// The error as its JSON object: `{"exc_type", "exc_path", "exc_args", "value"}`, in that order.
     public var jsonValue: JSONValue {
@@ -53,6 +67,7 @@ public struct RemoteError: Error, Sendable, Hashable, CustomStringConvertible {
         self.excPath = object["exc_path"]?.stringValue ?? ""
         self.excArgs = object["exc_args"]?.arrayValue ?? []
         self.value = object["value"]?.stringValue ?? (object["value"].map { "\($0)" } ?? "")
+        self.isFromReply = true
     }
 
     /// Nameko's `safe_for_serialization`: strings stay; lists and dicts are handled element by element (keys
@@ -146,16 +161,17 @@ public protocol RemoteErrorConvertible: Error {
 extension RemoteError {
     /// The wire form of any error a worker threw.
     ///
-    /// A ``RemoteErrorConvertible`` error gives its own. A ``RemoteError`` from a call the worker made passes on
-    /// unchanged when Python rebuilds it as its own class (`MethodNotFound`, …), and is wrapped as Nameko's
-    /// `RemoteError` otherwise, as a Python service does with the errors of the services it calls. Any other
+    /// A ``RemoteErrorConvertible`` error gives its own; so does a ``RemoteError`` raised here. A ``RemoteError``
+    /// from a call the worker made passes on unchanged when Python rebuilds it as its own class
+    /// (`MethodNotFound`, …), and is wrapped as Nameko's `RemoteError` otherwise, as a Python service does with the
+    /// errors of the services it calls. Any other
     /// Swift error is sent with its type name, its module-qualified type as `exc_path`, and its description.
     public static func from(_ error: any Error) -> RemoteError {
         if let convertible = error as? any RemoteErrorConvertible {
             return convertible.remoteError
         }
         if let remote = error as? RemoteError {
-            if KnownPath.registered.contains(remote.excPath) || remote.excPath == KnownPath.remoteError {
+            if !remote.isFromReply || KnownPath.registered.contains(remote.excPath) || remote.excPath == KnownPath.remoteError {
                 return remote
             }
             let message = "\(remote.excType) \(remote.value)"
