@@ -1,0 +1,86 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Enoki
+import EnokiAMQPClient
+import EnokiTesting
+import Logging
+import Testing
+
+@Suite struct TopologyAndLifecycleTests {
+    @Test func queuesAndBindingsAreDeclaredAsNamekoDeclaresThem() async throws {
+        try await TestCluster.run(EchoService.self, RelayService.self) { cluster in
+            _ = try await cluster.rpc.relay_test.relay_dynamic("x")
+            let vhosts = VirtualHosts()
+            let queues = try vhosts.run([
+                "list_queues", "-p", cluster.virtualHost, "name", "durable", "auto_delete", "exclusive", "arguments",
+            ])
+            let rows = queues.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+            let rpcQueue = try #require(rows.first { $0.first == "rpc-echo_test" })
+            #expect(rpcQueue == ["rpc-echo_test", "true", "false", "false", "[]"])
+            let reply = try #require(rows.first { $0.first?.hasPrefix("rpc.reply-relay_test-") == true })
+            #expect(Array(reply[1...]) == ["true", "false", "false", #"[{"x-expires",300000}]"#])
+            let standalone = try #require(rows.first { $0.first?.hasPrefix("rpc.reply-standalone_rpc_proxy-") == true })
+            #expect(standalone[1] == "true")
+            let bindings = try vhosts.run([
+                "list_bindings", "-p", cluster.virtualHost, "source_name", "destination_name", "routing_key",
+            ])
+            #expect(bindings.contains("nameko-rpc\trpc-echo_test\techo_test.*"))
+            let replyKey = String(reply[0].dropFirst("rpc.reply-relay_test-".count))
+            #expect(bindings.contains("nameko-rpc\t\(reply[0])\t\(replyKey)"))
+            let exchanges = try vhosts.run(["list_exchanges", "-p", cluster.virtualHost, "name", "type", "durable", "auto_delete"])
+            #expect(exchanges.contains("nameko-rpc\ttopic\ttrue\tfalse"))
+            let consumers = try vhosts.run(["list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count"])
+            #expect(consumers.contains("rpc-echo_test\ttrue\t10"))
+        }
+    }
+
+    @Test func prefetchIsItsOwnSetting() async throws {
+        try await TestCluster.run(EchoService.self, config: ["max_workers": 3, "PREFETCH_COUNT": 7]) { cluster in
+            let consumers = try VirtualHosts().run([
+                "list_consumers", "-p", cluster.virtualHost, "queue_name", "prefetch_count",
+            ])
+            #expect(consumers.contains("rpc-echo_test\t7"))
+        }
+    }
+
+    @Test func gracefulStopFinishesAndAnswersRunningWorkers() async throws {
+        try await TestCluster.withVirtualHost { _, url in
+            let config: EnokiConfig = ["AMQP_URI": .string(url)]
+            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let runner = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
+            try await runner.start()
+            let client = try ClusterRPCClient(config: config)
+            async let reply: Double = client.echo_test.slow(0.8)
+            try await Task.sleep(for: .milliseconds(300))
+            await runner.stop()
+            #expect(try await reply == 0.8)
+            // After the stop nobody serves the queue: a new call waits, and times out.
+            let error = await #expect(throws: EnokiError.self) {
+                try await client.echo_test.withTimeout(.milliseconds(300)).slow(0)
+            }
+            #expect(error?.code == .timeout)
+            await client.close()
+        }
+    }
+
+    @Test func killLeavesTheRequestForAnotherInstance() async throws {
+        try await TestCluster.withVirtualHost { _, url in
+            let config: EnokiConfig = ["AMQP_URI": .string(url)]
+            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let first = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
+            try await first.start()
+            let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20))
+            async let reply: Double = client.echo_test.slow(0.5)
+            try await Task.sleep(for: .milliseconds(200))
+            await first.kill()
+            // The request was not acknowledged: a second instance gets it again and answers.
+            let second = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
+            try await second.start()
+            #expect(try await reply == 0.5)
+            await second.stop()
+            await client.close()
+        }
+    }
+}
