@@ -132,6 +132,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
+        .executableTarget(name: "EnokiInteropServices", dependencies: ["Enoki"], path: "Tests/InteropServices"),
         // Helpers for the tests that need the real broker.
         .target(
             name: "EnokiTestSupport",
@@ -156,6 +158,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
+        .testTarget(
+            name: "EnokiInteropTests",
+            dependencies: ["Enoki", "EnokiTesting", "EnokiAMQPClient", .product(name: "NIOCore", package: "swift-nio")],
+            exclude: ["Python"]
+        ),
         .testTarget(
             name: "EnokiAMQPTests",
             dependencies: [

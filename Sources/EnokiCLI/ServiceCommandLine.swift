@@ -125,7 +125,11 @@ extension ServiceCommand {
                     }
                 }
                 // The group ends after a graceful stop; then stop listening for signals.
-                try await tasks.next()
+                do {
+                    try await tasks.next()
+                } catch is CancellationError {
+                    // Killed by a second Ctrl-C: the runner has killed its containers; exit quietly, as Nameko does.
+                }
                 tasks.cancelAll()
             }
         }

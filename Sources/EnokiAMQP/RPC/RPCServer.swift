@@ -144,7 +144,12 @@ struct RPCServer: Sendable {
     }
 
     /// Sends the reply from a worker, then acks the request once the broker has confirmed the reply.
+    ///
+    /// A worker killed with its container sends nothing and acks nothing: its request goes back to the queue.
     func reply(_ result: Result<JSONValue, any Error>, to replyTo: String, request: AMQPDelivery) async {
+        if Task.isCancelled {
+            return
+        }
         let body: ByteBuffer
         switch result {
         case .success(let value): body = RPCMessage.replyBody(result: value)

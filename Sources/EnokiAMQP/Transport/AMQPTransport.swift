@@ -63,12 +63,16 @@ public final class AMQPTransport: SharedExtension {
     }
 
     /// Starts connecting.
+    ///
+    /// The connections run in tasks of their own, detached from the caller's graceful-shutdown scope: when a
+    /// runner stops gracefully, its workers still need the connections to send their replies. ``stop()`` ends
+    /// them once the containers have stopped.
     public func start() {
         let consumer = self.consumer
         let publisher = self.publisher
         let tasks = [
-            Task { _ = try? await consumer.run() },
-            Task { _ = try? await publisher.run() },
+            Task.detached { _ = try? await consumer.run() },
+            Task.detached { _ = try? await publisher.run() },
         ]
         self.tasks.withLock { $0 += tasks }
     }

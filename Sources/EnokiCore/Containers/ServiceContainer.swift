@@ -209,7 +209,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         } catch {
             result = .failure(error)
         }
-        if case .failure(let error) = result {
+        if case .failure(let error) = result, !(error is CancellationError) {
             if error is RemoteError {
                 logger.info("worker raised", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
             } else {

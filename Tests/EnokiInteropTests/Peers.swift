@@ -1,0 +1,259 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiCore
+import EnokiTesting
+import Foundation
+import Testing
+
+/// Where things are: the repository, the Python test peer (`ENOKI_PYTHON`, made by scripts/python-env.sh) and
+/// the built executables (`ENOKI_BIN`, by default the debug build folder).
+enum Paths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let pythonScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
+
+    static var python: String {
+        ProcessInfo.processInfo.environment["ENOKI_PYTHON"] ?? repository.appendingPathComponent(".venv/bin/python").path
+    }
+
+    static var bin: URL {
+        if let bin = ProcessInfo.processInfo.environment["ENOKI_BIN"] { return URL(fileURLWithPath: bin) }
+        return repository.appendingPathComponent(".build/debug")
+    }
+
+    static func checkPython() throws {
+        guard FileManager.default.isExecutableFile(atPath: self.python) else {
+            throw PeerError("no Python test peer at \(self.python); make it with scripts/python-env.sh")
+        }
+    }
+}
+
+struct PeerError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A process the tests start: a Python or a Swift service runner, or a client.
+final class Subprocess: @unchecked Sendable {
+    // @unchecked: the Process is only touched by the test that owns it.
+    let process = Process()
+    let logURL: URL
+    let name: String
+
+    init(name: String, executable: String, arguments: [String], directory: URL? = nil, environment: [String: String] = [:]) throws {
+        self.name = name
+        self.logURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-\(name)-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: self.logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: self.logURL)
+        self.process.executableURL = URL(fileURLWithPath: executable)
+        self.process.arguments = arguments
+        if let directory { self.process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        env["PYTHONUNBUFFERED"] = "1"
+        self.process.environment = env
+        self.process.standardOutput = log
+        self.process.standardError = log
+        try self.process.run()
+    }
+
+    var log: String { (try? String(contentsOf: self.logURL, encoding: .utf8)) ?? "" }
+
+    /// Waits until the process has written `text`.
+    func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if self.log.contains(text) { return }
+            guard self.process.isRunning else {
+                throw PeerError("\(self.name) exited before writing '\(text)':\n\(self.log)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw PeerError("\(self.name) did not write '\(text)' within \(timeout):\n\(self.log)")
+    }
+
+    func signal(_ signal: Int32) {
+        if self.process.isRunning { kill(self.process.processIdentifier, signal) }
+    }
+
+    /// Waits for the process to end and returns its exit status.
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while self.process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                throw PeerError("\(self.name) did not exit within \(timeout):\n\(self.log)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return self.process.terminationStatus
+    }
+
+    /// Stops the process (SIGTERM, then SIGKILL) and removes its log.
+    func stop() async {
+        self.signal(SIGTERM)
+        if (try? await self.waitForExit(timeout: .seconds(10))) == nil {
+            self.signal(SIGKILL)
+            _ = try? await self.waitForExit(timeout: .seconds(5))
+        }
+        try? FileManager.default.removeItem(at: self.logURL)
+    }
+}
+
+/// Python Nameko 2.14.1 as a test peer.
+enum PythonPeer {
+    /// Starts `nameko run interop_services` against `uri`, with extra config keys.
+    static func services(uri: String, config: [String: String] = [:]) async throws -> Subprocess {
+        try Paths.checkPython()
+        let configURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-py-\(UUID().uuidString).yaml")
+        var yaml = "AMQP_URI: '\(uri)'\n"
+        for (key, value) in config { yaml += "\(key): \(value)\n" }
+        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+        let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko").path
+        let process = try Subprocess(
+            name: "nameko",
+            executable: nameko,
+            arguments: ["run", "interop_services", "--config", configURL.path],
+            directory: Paths.pythonScripts
+        )
+        try await process.waitFor("Connected to")
+        // One line per container: wait for both.
+        try await Task.sleep(for: .milliseconds(300))
+        return process
+    }
+
+    /// Runs calls from a Python `ClusterRpcProxy` and returns what each gave: `{"result": …}` or
+    /// `{"error": {"class", "module", "args", "str"}}`.
+    static func call(uri: String, _ calls: [JSONValue]) async throws -> [JSONValue] {
+        let output = try await self.run(["interop_client.py", uri, JSONWriter.string(.array(calls))])
+        guard let line = output.split(separator: "\n").last, case .array(let results) = try JSONParser.parse(String(line)) else {
+            throw PeerError("unexpected output of interop_client.py:\n\(output)")
+        }
+        return results
+    }
+
+    /// One call.
+    static func call(
+        uri: String,
+        service: String,
+        method: String,
+        args: [JSONValue] = [],
+        kwargs: JSONObject = [:],
+        timeout: Double? = nil,
+        context: JSONObject? = nil
+    ) async throws -> JSONValue {
+        var call: JSONObject = ["service": .string(service), "method": .string(method), "args": .array(args), "kwargs": .object(kwargs)]
+        if let timeout { call["timeout"] = .double(timeout) }
+        if let context { call["context"] = .object(context) }
+        return try await self.call(uri: uri, [.object(call)])[0]
+    }
+
+    /// Runs a Python script from the test folder and returns its standard output.
+    static func run(_ arguments: [String], stdin: String? = nil) async throws -> String {
+        try Paths.checkPython()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.python)
+        process.arguments = arguments
+        process.currentDirectoryURL = Paths.pythonScripts
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        if let stdin {
+            let input = Pipe()
+            process.standardInput = input
+            try process.run()
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        } else {
+            try process.run()
+        }
+        let (out, err) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                let err = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (out, err))
+            }
+        }
+        guard process.terminationStatus == 0 else {
+            throw PeerError("python \(arguments.joined(separator: " ")) failed:\n\(String(decoding: err, as: UTF8.self))")
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The Swift services of the interoperability tests, as a separate process (enoki-interop-services).
+enum SwiftPeer {
+    static func services(uri: String, names: [String] = [], config: [String: String]? = nil) async throws -> Subprocess {
+        let executable = Paths.bin.appendingPathComponent("EnokiInteropServices").path
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw PeerError("no \(executable); build it with swift build --build-tests")
+        }
+        var arguments = ["run"] + names
+        if let config {
+            let configURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-sw-\(UUID().uuidString).yaml")
+            var yaml = "AMQP_URI: '\(uri)'\n"
+            for (key, value) in config { yaml += "\(key): \(value)\n" }
+            try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+            arguments += ["--config", configURL.path]
+        } else {
+            arguments += ["--broker", uri]
+        }
+        let process = try Subprocess(name: "swift-services", executable: executable, arguments: arguments)
+        try await process.waitFor("Connected to")
+        return process
+    }
+}
+
+extension JSONValue {
+    /// The result of a Python call, or `nil` when it raised.
+    var pythonResult: JSONValue? { self["result"] }
+    /// The class of the exception a Python call raised.
+    var pythonErrorClass: String? { self["error"]?["class"]?.stringValue }
+    /// The text of the exception a Python call raised.
+    var pythonErrorText: String? { self["error"]?["str"]?.stringValue }
+}
+
+/// The processes a test starts, stopped when the test ends, whether it passes or fails.
+final class Peers: @unchecked Sendable {
+    // @unchecked: used by one test at a time.
+    private var processes: [Subprocess] = []
+
+    func python(uri: String, config: [String: String] = [:]) async throws -> Subprocess {
+        let process = try await PythonPeer.services(uri: uri, config: config)
+        self.processes.append(process)
+        return process
+    }
+
+    func swift(uri: String, names: [String] = [], config: [String: String]? = nil) async throws -> Subprocess {
+        let process = try await SwiftPeer.services(uri: uri, names: names, config: config)
+        self.processes.append(process)
+        return process
+    }
+
+    func stopAll() async {
+        for process in self.processes {
+            await process.stop()
+        }
+        self.processes = []
+    }
+}
+
+/// Runs `body` in a fresh virtual host with a set of peer processes, and stops them all afterwards.
+func withPeers<Result: Sendable>(
+    _ body: (Peers, String, String) async throws -> Result
+) async throws -> Result {
+    try await TestCluster.withVirtualHost { vhost, uri in
+        let peers = Peers()
+        do {
+            let result = try await body(peers, vhost, uri)
+            await peers.stopAll()
+            return result
+        } catch {
+            await peers.stopAll()
+            throw error
+        }
+    }
+}
