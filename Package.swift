@@ -158,6 +158,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
+        .testTarget(name: "EnokiCLITests", dependencies: ["EnokiTesting"]),
         .testTarget(
             name: "EnokiInteropTests",
             dependencies: ["Enoki", "EnokiTesting", "EnokiAMQPClient", .product(name: "NIOCore", package: "swift-nio")],

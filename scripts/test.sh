@@ -12,6 +12,10 @@ scripts/broker.sh start
 ENOKI_PYTHON="$(scripts/python-env.sh)"
 export ENOKI_PYTHON
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}"
+# Tests make a virtual host each, and close connections, with rabbitmqctl.
+export RABBITMQCTL="${RABBITMQCTL:-$ROOT/scripts/broker.sh ctl}"
 
 swift build --build-tests
+ENOKI_BIN="$(swift build --show-bin-path)"
+export ENOKI_BIN
 swift test --skip-build "$@"

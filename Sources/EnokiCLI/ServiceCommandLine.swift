@@ -3,8 +3,8 @@
 //===----------------------------------------------------------------------===//
 
 public import ArgumentParser
-public import EnokiCore
 import EnokiAMQP
+public import EnokiCore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -84,7 +84,9 @@ extension ServiceCommand {
             let names = known.map(serviceName(of:))
             for name in self.services {
                 guard let index = names.firstIndex(of: name) else {
-                    throw ValidationError("no service named '\(name)'; this executable has: \(names.joined(separator: ", "))")
+                    throw ValidationError(
+                        "no service named '\(name)'; this executable has: \(names.joined(separator: ", "))"
+                    )
                 }
                 chosen.append(known[index])
             }

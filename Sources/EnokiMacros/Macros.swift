@@ -25,7 +25,14 @@
 /// Wire names are the Python spelling of the Swift names (`remoteMethod` is `remote_method`; a parameter is named
 /// by its argument label, or by its name when it has none); `@RPC("name")` chooses another method name.
 @attached(member, names: named(init(dependencies:)), named(Client))
-@attached(extension, conformances: ServiceDefinition, RPCService, names: named(serviceName), named(declare), named(makeClient))
+@attached(
+    extension,
+    conformances: ServiceDefinition,
+    RPCService,
+    names: named(serviceName),
+    named(declare),
+    named(makeClient)
+)
 public macro Service(_ name: String) = #externalMacro(module: "EnokiMacrosPlugin", type: "ServiceMacro")
 
 /// Serves a method of an `@Service` type over Nameko's RPC, under the Python spelling of its name, or `name`.
@@ -43,11 +50,13 @@ public macro RPCProxy(_ service: String) = #externalMacro(module: "EnokiMacrosPl
 
 /// Injects a typed client of another Enoki service into each worker.
 @attached(peer)
-public macro RPCProxy<S: RPCService>(_ service: S.Type) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+public macro RPCProxy<S: RPCService>(_ service: S.Type) =
+    #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
 
 /// Injects what a dependency provider gives each worker: `@Dependency(ConfigProvider()) var config: EnokiConfig`.
 @attached(peer)
-public macro Dependency<P: DependencyProvider>(_ provider: P) = #externalMacro(
-    module: "EnokiMacrosPlugin",
-    type: "MarkerMacro"
-)
+public macro Dependency<P: DependencyProvider>(_ provider: P) =
+    #externalMacro(
+        module: "EnokiMacrosPlugin",
+        type: "MarkerMacro"
+    )

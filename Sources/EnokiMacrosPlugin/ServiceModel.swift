@@ -43,7 +43,8 @@ struct ServiceModel {
     static func read(_ members: MemberBlockItemListSyntax, in context: some MacroExpansionContext) -> ServiceModel {
         var model = ServiceModel()
         for member in members {
-            if let function = member.decl.as(FunctionDeclSyntax.self), let attribute = function.attributes.named("RPC") {
+            if let function = member.decl.as(FunctionDeclSyntax.self), let attribute = function.attributes.named("RPC")
+            {
                 if let method = self.readRPC(function, attribute: attribute, in: context) {
                     if model.rpcMethods.contains(where: { $0.wireName == method.wireName }) {
                         context.diagnose(
@@ -73,7 +74,9 @@ struct ServiceModel {
         attribute: AttributeSyntax,
         in context: some MacroExpansionContext
     ) -> RPCMethod? {
-        if function.modifiers.contains(where: { $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class) }) {
+        if function.modifiers.contains(where: {
+            $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class)
+        }) {
             context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.staticMethod))
             return nil
         }

@@ -107,7 +107,9 @@ public struct TestCluster: Sendable {
         guard let schemeEnd = base.range(of: "://") else { return base }
         let rest = base[schemeEnd.upperBound...]
         let authority = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? rest
-        let encoded = virtualHost.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_."))) ?? virtualHost
+        let encoded =
+            virtualHost.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
+            ?? virtualHost
         return base[..<schemeEnd.upperBound] + authority + "/" + encoded
     }
 }

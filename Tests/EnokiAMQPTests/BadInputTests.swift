@@ -25,7 +25,12 @@ import Testing
             let queue = try await channel.declareQueue("", exclusive: true)
             try await channel.bindQueue(queue.name, exchange: "nameko-rpc", routingKey: key)
             let consumer = try await channel.consume(queue: queue.name, noAck: true)
-            return RawCaller(channel: channel, replyQueue: queue.name, replyKey: key, replies: consumer.makeAsyncIterator())
+            return RawCaller(
+                channel: channel,
+                replyQueue: queue.name,
+                replyKey: key,
+                replies: consumer.makeAsyncIterator()
+            )
         }
 
         mutating func send(
@@ -71,12 +76,21 @@ import Testing
             #expect(notJSON?.value == "Can't decode message body: Expecting value: line 1 column 17 (char 16)")
 
             let list = self.error(try await raw.send("[1, 2]"))
-            #expect(list == RemoteError(type: "TypeError", module: "builtins", message: "list indices must be integers or slices, not str"))
+            #expect(
+                list
+                    == RemoteError(
+                        type: "TypeError",
+                        module: "builtins",
+                        message: "list indices must be integers or slices, not str"
+                    )
+            )
 
             let noKwargs = self.error(try await raw.send(#"{"args": ["x"]}"#))
             #expect(noKwargs == .malformedRequest("Message missing `args` or `kwargs`"))
 
-            let envelope = self.error(try await raw.send(#"{"args": [{"__type__": "foo", "__value__": 1}], "kwargs": {}}"#))
+            let envelope = self.error(
+                try await raw.send(#"{"args": [{"__type__": "foo", "__value__": 1}], "kwargs": {}}"#)
+            )
             #expect(envelope?.value == "Can't decode message body: unsupported type 'foo'")
 
             let badKwargs = self.error(try await raw.send(#"{"args": [], "kwargs": []}"#))

@@ -12,7 +12,9 @@ import Testing
             let echo = cluster.rpc.echo_test
             #expect(try await echo.echo(1) == [1, "default"] as JSONValue)
             #expect(try await echo.echo(a: 1.5, b: JSONValue.null) == [1.5, nil] as JSONValue)
-            #expect(try await echo.echo(["nested": [1, 2]], b: "hellø") == [["nested": [1, 2]], "hellø"] as JSONValue)
+            #expect(
+                try await echo.echo(["nested": [1, 2]], b: "hellø") == [["nested": [1, 2]], "hellø"] as JSONValue
+            )
             let big = try await echo.call("echo", args: [.bigInteger("123456789012345678901234567890")])
             #expect(big == [.bigInteger("123456789012345678901234567890"), "default"])
             let appended: String = try await echo.append_identifier("x")
@@ -50,10 +52,20 @@ import Testing
             #expect(twice?.value == "append_identifier() got multiple values for argument 'value'")
             let mistyped = await #expect(throws: RemoteError.self) { try await echo.append_identifier(5) }
             #expect(mistyped?.value == "append_identifier() argument 'value' must be str, not int")
-            let nested = await #expect(throws: RemoteError.self) { try await echo.total([["name": "a", "quantity": "2"]]) }
+            let nested = await #expect(throws: RemoteError.self) {
+                try await echo.total([["name": "a", "quantity": "2"]])
+            }
             #expect(nested?.value == "total() argument 'items' (at [0].quantity) must be int, not str")
             let custom = await #expect(throws: RemoteError.self) { try await echo.fail("custom") }
-            #expect(custom == RemoteError(excType: "OutOfStock", excPath: "shop.exceptions.OutOfStock", excArgs: ["socks", "3"], value: "no socks left"))
+            #expect(
+                custom
+                    == RemoteError(
+                        excType: "OutOfStock",
+                        excPath: "shop.exceptions.OutOfStock",
+                        excArgs: ["socks", "3"],
+                        value: "no socks left"
+                    )
+            )
             let plain = await #expect(throws: RemoteError.self) { try await echo.fail("plain") }
             #expect(plain?.excType == "Broken")
             #expect(plain?.excPath == "EnokiAMQPTests.Broken")
@@ -118,7 +130,9 @@ import Testing
             #expect(stack[0] == client.callIDStack[0])
             #expect(stack[1].hasPrefix("relay_test.relay_whoami."))
             #expect(stack[2].hasPrefix("echo_test.whoami."))
-            #expect(seen["data"] == ["language": "en-gb", "user_id": 42, "auth_token": "tok", "user_agent": "tests/1.0"])
+            #expect(
+                seen["data"] == ["language": "en-gb", "user_id": 42, "auth_token": "tok", "user_agent": "tests/1.0"]
+            )
             let relayed: String = try await cluster.rpc.relay_test.relay_dynamic("v")
             #expect(relayed == "v-relayed")
             let failure = await #expect(throws: RemoteError.self) { try await cluster.rpc.relay_test.relay_failure() }

@@ -23,7 +23,12 @@ final class Recorder: Sendable {
 struct OutOfStock: Error, RemoteErrorConvertible {
     var item: String
     var remoteError: RemoteError {
-        RemoteError(excType: "OutOfStock", excPath: "shop.exceptions.OutOfStock", excArgs: [.string(self.item), 3], value: "no \(self.item) left")
+        RemoteError(
+            excType: "OutOfStock",
+            excPath: "shop.exceptions.OutOfStock",
+            excArgs: [.string(self.item), 3],
+            value: "no \(self.item) left"
+        )
     }
 }
 
@@ -107,7 +112,12 @@ final class Concurrency: Sendable {
     static let shared = Concurrency()
     private let state = Mutex<(current: Int, peak: Int)>((0, 0))
 
-    func enter() { self.state.withLock { $0.current += 1; $0.peak = max($0.peak, $0.current) } }
+    func enter() {
+        self.state.withLock {
+            $0.current += 1
+            $0.peak = max($0.peak, $0.current)
+        }
+    }
     func leave() { self.state.withLock { $0.current -= 1 } }
     var peak: Int { self.state.withLock { $0.peak } }
     func reset() { self.state.withLock { $0 = (0, 0) } }

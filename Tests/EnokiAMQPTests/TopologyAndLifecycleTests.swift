@@ -29,9 +29,13 @@ import Testing
             #expect(bindings.contains("nameko-rpc\trpc-echo_test\techo_test.*"))
             let replyKey = String(reply[0].dropFirst("rpc.reply-relay_test-".count))
             #expect(bindings.contains("nameko-rpc\t\(reply[0])\t\(replyKey)"))
-            let exchanges = try vhosts.run(["list_exchanges", "-p", cluster.virtualHost, "name", "type", "durable", "auto_delete"])
+            let exchanges = try vhosts.run([
+                "list_exchanges", "-p", cluster.virtualHost, "name", "type", "durable", "auto_delete",
+            ])
             #expect(exchanges.contains("nameko-rpc\ttopic\ttrue\tfalse"))
-            let consumers = try vhosts.run(["list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count"])
+            let consumers = try vhosts.run([
+                "list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count",
+            ])
             #expect(consumers.contains("rpc-echo_test\ttrue\t10"))
         }
     }

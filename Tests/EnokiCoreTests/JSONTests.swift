@@ -8,13 +8,18 @@ import Testing
 
 @Suite struct JSONTests {
     @Test func keepsPythonsIntegerFloatDistinction() throws {
-        let value = try JSONParser.parse(#"{"i": 1, "f": 1.0, "e": 1e3, "neg": -0, "big": 123456789012345678901234567890}"#)
+        let value = try JSONParser.parse(
+            #"{"i": 1, "f": 1.0, "e": 1e3, "neg": -0, "big": 123456789012345678901234567890}"#
+        )
         #expect(value["i"] == .int(1))
         #expect(value["f"] == .double(1.0))
         #expect(value["e"] == .double(1000))
         #expect(value["neg"] == .int(0))
         #expect(value["big"] == .bigInteger("123456789012345678901234567890"))
-        #expect(JSONWriter.string(value) == #"{"i": 1, "f": 1.0, "e": 1000.0, "neg": 0, "big": 123456789012345678901234567890}"#)
+        #expect(
+            JSONWriter.string(value)
+                == #"{"i": 1, "f": 1.0, "e": 1000.0, "neg": 0, "big": 123456789012345678901234567890}"#
+        )
     }
 
     @Test func writesWithPythonsSeparators() {
@@ -107,12 +112,27 @@ import Testing
         let date = try JSONValueDecoder().decode(Date.self, from: reply["dt"]!)
         #expect(date.timeIntervalSince1970 == 1_704_164_645)
         // Older kombu writes plain ISO strings.
-        #expect(try JSONValueDecoder().decode(Date.self, from: "2024-01-02T03:04:05.5+01:00").timeIntervalSince1970 == 1_704_161_045.5)
-        #expect(try JSONValueDecoder().decode(Date.self, from: ["__type__": "date", "__value__": "2024-01-02"]).timeIntervalSince1970 == 1_704_153_600)
-        let uuid = try JSONValueDecoder().decode(UUID.self, from: ["__type__": "uuid", "__value__": ["hex": "7a577a88374e47dfb2a9bf33c168ae3f"]])
+        #expect(
+            try JSONValueDecoder().decode(Date.self, from: "2024-01-02T03:04:05.5+01:00").timeIntervalSince1970
+                == 1_704_161_045.5
+        )
+        #expect(
+            try JSONValueDecoder().decode(Date.self, from: ["__type__": "date", "__value__": "2024-01-02"])
+                .timeIntervalSince1970 == 1_704_153_600
+        )
+        let uuid = try JSONValueDecoder().decode(
+            UUID.self,
+            from: ["__type__": "uuid", "__value__": ["hex": "7a577a88374e47dfb2a9bf33c168ae3f"]]
+        )
         #expect(uuid.uuidString == "7A577A88-374E-47DF-B2A9-BF33C168AE3F")
-        #expect(try JSONValueDecoder().decode(Data.self, from: ["__type__": "base64", "__value__": "AP8="]) == Data([0, 255]))
-        #expect(try JSONValueDecoder().decode(Decimal.self, from: ["__type__": "decimal", "__value__": "1.5"]) == Decimal(string: "1.5"))
+        #expect(
+            try JSONValueDecoder().decode(Data.self, from: ["__type__": "base64", "__value__": "AP8="])
+                == Data([0, 255])
+        )
+        #expect(
+            try JSONValueDecoder().decode(Decimal.self, from: ["__type__": "decimal", "__value__": "1.5"])
+                == Decimal(string: "1.5")
+        )
     }
 
     @Test func mistypedValuesSayWhatWasExpectedInPythonTerms() {

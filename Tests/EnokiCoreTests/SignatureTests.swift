@@ -101,9 +101,14 @@ import Testing
         #expect(plain.value == "it broke")
         // Errors of called services pass on as Python would pass them on.
         #expect(RemoteError.from(RemoteError.methodNotFound("x")).excType == "MethodNotFound")
-        #expect(RemoteError.from(RemoteError(type: "ValueError", module: "builtins", message: "raised here")).excType == "ValueError")
+        #expect(
+            RemoteError.from(RemoteError(type: "ValueError", module: "builtins", message: "raised here")).excType
+                == "ValueError"
+        )
         let wrapped = RemoteError.from(
-            RemoteError(jsonValue: ["exc_type": "ValueError", "exc_path": "builtins.ValueError", "exc_args": ["bad"], "value": "bad"])
+            RemoteError(jsonValue: [
+                "exc_type": "ValueError", "exc_path": "builtins.ValueError", "exc_args": ["bad"], "value": "bad",
+            ])
         )
         #expect(wrapped.excType == "RemoteError")
         #expect(wrapped.value == "ValueError bad")

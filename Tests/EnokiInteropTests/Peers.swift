@@ -12,10 +12,13 @@ import Testing
 enum Paths {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let pythonScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
+    static let pythonScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Python"
+    )
 
     static var python: String {
-        ProcessInfo.processInfo.environment["ENOKI_PYTHON"] ?? repository.appendingPathComponent(".venv/bin/python").path
+        ProcessInfo.processInfo.environment["ENOKI_PYTHON"]
+            ?? repository.appendingPathComponent(".venv/bin/python").path
     }
 
     static var bin: URL {
@@ -42,9 +45,17 @@ final class Subprocess: @unchecked Sendable {
     let logURL: URL
     let name: String
 
-    init(name: String, executable: String, arguments: [String], directory: URL? = nil, environment: [String: String] = [:]) throws {
+    init(
+        name: String,
+        executable: String,
+        arguments: [String],
+        directory: URL? = nil,
+        environment: [String: String] = [:]
+    ) throws {
         self.name = name
-        self.logURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-\(name)-\(UUID().uuidString).log")
+        self.logURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "enoki-\(name)-\(UUID().uuidString).log"
+        )
         FileManager.default.createFile(atPath: self.logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: self.logURL)
         self.process.executableURL = URL(fileURLWithPath: executable)
@@ -106,11 +117,14 @@ enum PythonPeer {
     /// Starts `nameko run interop_services` against `uri`, with extra config keys.
     static func services(uri: String, config: [String: String] = [:]) async throws -> Subprocess {
         try Paths.checkPython()
-        let configURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-py-\(UUID().uuidString).yaml")
+        let configURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "enoki-py-\(UUID().uuidString).yaml"
+        )
         var yaml = "AMQP_URI: '\(uri)'\n"
         for (key, value) in config { yaml += "\(key): \(value)\n" }
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)
-        let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko").path
+        let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko")
+            .path
         let process = try Subprocess(
             name: "nameko",
             executable: nameko,
@@ -127,7 +141,9 @@ enum PythonPeer {
     /// `{"error": {"class", "module", "args", "str"}}`.
     static func call(uri: String, _ calls: [JSONValue]) async throws -> [JSONValue] {
         let output = try await self.run(["interop_client.py", uri, JSONWriter.string(.array(calls))])
-        guard let line = output.split(separator: "\n").last, case .array(let results) = try JSONParser.parse(String(line)) else {
+        guard let line = output.split(separator: "\n").last,
+            case .array(let results) = try JSONParser.parse(String(line))
+        else {
             throw PeerError("unexpected output of interop_client.py:\n\(output)")
         }
         return results
@@ -143,7 +159,9 @@ enum PythonPeer {
         timeout: Double? = nil,
         context: JSONObject? = nil
     ) async throws -> JSONValue {
-        var call: JSONObject = ["service": .string(service), "method": .string(method), "args": .array(args), "kwargs": .object(kwargs)]
+        var call: JSONObject = [
+            "service": .string(service), "method": .string(method), "args": .array(args), "kwargs": .object(kwargs),
+        ]
         if let timeout { call["timeout"] = .double(timeout) }
         if let context { call["context"] = .object(context) }
         return try await self.call(uri: uri, [.object(call)])[0]
@@ -178,7 +196,9 @@ enum PythonPeer {
             }
         }
         guard process.terminationStatus == 0 else {
-            throw PeerError("python \(arguments.joined(separator: " ")) failed:\n\(String(decoding: err, as: UTF8.self))")
+            throw PeerError(
+                "python \(arguments.joined(separator: " ")) failed:\n\(String(decoding: err, as: UTF8.self))"
+            )
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -186,14 +206,17 @@ enum PythonPeer {
 
 /// The Swift services of the interoperability tests, as a separate process (enoki-interop-services).
 enum SwiftPeer {
-    static func services(uri: String, names: [String] = [], config: [String: String]? = nil) async throws -> Subprocess {
+    static func services(uri: String, names: [String] = [], config: [String: String]? = nil) async throws -> Subprocess
+    {
         let executable = Paths.bin.appendingPathComponent("EnokiInteropServices").path
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw PeerError("no \(executable); build it with swift build --build-tests")
         }
         var arguments = ["run"] + names
         if let config {
-            let configURL = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-sw-\(UUID().uuidString).yaml")
+            let configURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "enoki-sw-\(UUID().uuidString).yaml"
+            )
             var yaml = "AMQP_URI: '\(uri)'\n"
             for (key, value) in config { yaml += "\(key): \(value)\n" }
             try yaml.write(to: configURL, atomically: true, encoding: .utf8)

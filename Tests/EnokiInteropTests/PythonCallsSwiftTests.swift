@@ -15,16 +15,19 @@ import Testing
     @Test func clusterRpcProxyCallsSwift() async throws {
         try await withPeers { peers, _, uri in
             let swift = try await peers.swift(uri: uri)
-            let results = try await PythonPeer.call(uri: uri, [
-                ["service": "swift_echo", "method": "echo", "args": ["hellø"]],
-                ["service": "swift_echo", "method": "echo", "args": [1], "kwargs": ["b": 2.5]],
-                ["service": "swift_echo", "method": "echo", "args": [["a", ["b": nil]]]],
-                ["service": "swift_echo", "method": "echo", "args": [["x"], ["y"]], "async": true],
-                ["service": "swift_echo", "method": "nosuch"],
-                ["service": "swift_echo", "method": "echo"],
-                ["service": "swift_echo", "method": "echo", "args": [1], "kwargs": ["c": 3]],
-                ["service": "swift_echo", "method": "fail"],
-            ])
+            let results = try await PythonPeer.call(
+                uri: uri,
+                [
+                    ["service": "swift_echo", "method": "echo", "args": ["hellø"]],
+                    ["service": "swift_echo", "method": "echo", "args": [1], "kwargs": ["b": 2.5]],
+                    ["service": "swift_echo", "method": "echo", "args": [["a", ["b": nil]]]],
+                    ["service": "swift_echo", "method": "echo", "args": [["x"], ["y"]], "async": true],
+                    ["service": "swift_echo", "method": "nosuch"],
+                    ["service": "swift_echo", "method": "echo"],
+                    ["service": "swift_echo", "method": "echo", "args": [1], "kwargs": ["c": 3]],
+                    ["service": "swift_echo", "method": "fail"],
+                ]
+            )
             #expect(results[0].pythonResult == ["hellø", "default"])
             #expect(results[1].pythonResult == [1, ["python_type": "float", "value": 2.5]])
             #expect(results[2].pythonResult == [["a", ["b": nil]], "default"])
@@ -53,7 +56,8 @@ import Testing
     @Test func namekoShellCallsSwift() async throws {
         try await withPeers { peers, _, uri in
             let swift = try await peers.swift(uri: uri)
-            let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko").path
+            let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko")
+                .path
             let output = try await PythonPeer.run(
                 [nameko, "shell", "--broker", uri],
                 stdin: "print('answer:', n.rpc.swift_echo.echo('from the shell'))\n"
@@ -76,7 +80,11 @@ import Testing
                 exchange: "nameko-rpc",
                 routingKey: "swift_echo.echo",
                 mandatory: true,
-                properties: RPCMessage.requestProperties(correlationID: "582a05c3", replyTo: "raw-reply", headers: ["nameko.language": "en-gb"])
+                properties: RPCMessage.requestProperties(
+                    correlationID: "582a05c3",
+                    replyTo: "raw-reply",
+                    headers: ["nameko.language": "en-gb"]
+                )
             )
             let reply = try #require(try await replies.next())
             #expect(reply.exchange == "nameko-rpc")
@@ -111,7 +119,13 @@ import Testing
             #expect(swift.log.contains("stopping services: swift_echo, shared_svc"))
 
             let second = try await peers.swift(uri: uri)
-            async let killed = PythonPeer.call(uri: uri, service: "swift_echo", method: "slow", args: [3.0], timeout: 60)
+            async let killed = PythonPeer.call(
+                uri: uri,
+                service: "swift_echo",
+                method: "slow",
+                args: [3.0],
+                timeout: 60
+            )
             try await Task.sleep(for: .milliseconds(1500))
             second.signal(SIGINT)
             try await Task.sleep(for: .milliseconds(200))
@@ -128,7 +142,13 @@ import Testing
     @Test func pythonTimeout() async throws {
         try await withPeers { peers, _, uri in
             let swift = try await peers.swift(uri: uri)
-            let result = try await PythonPeer.call(uri: uri, service: "swift_echo", method: "slow", args: [3], timeout: 0.5)
+            let result = try await PythonPeer.call(
+                uri: uri,
+                service: "swift_echo",
+                method: "slow",
+                args: [3],
+                timeout: 0.5
+            )
             #expect(result.pythonErrorClass == "RpcTimeout")
         }
     }

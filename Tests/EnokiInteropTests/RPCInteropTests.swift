@@ -45,12 +45,18 @@ import Testing
             _ = try await PythonPeer.call(uri: uri, service: "py_echo", method: "nothing")
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in
                 _ = try await rpc.py_echo.nothing()
-                let rows = try VirtualHosts().run(["list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments"])
-                    .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+                let rows = try VirtualHosts().run([
+                    "list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments",
+                ])
+                .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
                 let replyQueues = rows.filter { $0[0].hasPrefix("rpc.reply-standalone_rpc_proxy-") }
                 #expect(replyQueues.count == 2)
                 #expect(Set(replyQueues.map { Array($0.dropFirst()) }).count == 1)
-                #expect(replyQueues.first.map { Array($0.dropFirst()) } == ["true", "false", "false", #"[{"x-expires",300000}]"#])
+                #expect(
+                    replyQueues.first.map { Array($0.dropFirst()) } == [
+                        "true", "false", "false", #"[{"x-expires",300000}]"#,
+                    ]
+                )
             }
         }
     }
@@ -113,7 +119,12 @@ import Testing
                 Array(#"{"args": []}"#.utf8),
                 exchange: "nameko-rpc",
                 routingKey: "py_echo.echo",
-                properties: .init(contentType: "application/json", contentEncoding: "utf-8", correlationID: "c", replyTo: "raw-reply")
+                properties: .init(
+                    contentType: "application/json",
+                    contentEncoding: "utf-8",
+                    correlationID: "c",
+                    replyTo: "raw-reply"
+                )
             )
             let reply = try #require(try await replies.next())
             guard case .failure(let malformed) = try RPCMessage.parseReply(reply.body) else {
@@ -176,7 +187,8 @@ import Testing
     @Test func pythonServerKilledMidCall() async throws {
         try await withPeers { peers, _, uri in
             var python = try await peers.python(uri: uri)
-            try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri), defaultTimeout: .seconds(60)) { rpc in
+            try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri), defaultTimeout: .seconds(60)) {
+                rpc in
                 async let reply: Double = rpc.py_echo.slow(2.0)
                 try await Task.sleep(for: .seconds(1))
                 python.signal(SIGKILL)

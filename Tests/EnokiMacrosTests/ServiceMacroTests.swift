@@ -2,11 +2,12 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-@testable import EnokiMacrosPlugin
 import SwiftSyntaxMacros
 import SwiftSyntaxMacrosGenericTestSupport
 import SwiftSyntaxMacrosTestSupport
 import XCTest
+
+@testable import EnokiMacrosPlugin
 
 final class ServiceMacroTests: XCTestCase {
     let macros: [String: any Macro.Type] = [
@@ -168,7 +169,8 @@ final class ServiceMacroTests: XCTestCase {
                 """,
             diagnostics: [
                 DiagnosticSpec(
-                    message: "service name 'bad.name' contains '.', which would break routing keys ('{service}.{method}')",
+                    message:
+                        "service name 'bad.name' contains '.', which would break routing keys ('{service}.{method}')",
                     line: 1,
                     column: 1
                 )
@@ -187,7 +189,11 @@ final class ServiceMacroTests: XCTestCase {
                 enum Wrong {}
                 """,
             diagnostics: [
-                DiagnosticSpec(message: "@Service can only be attached to a struct or a final class", line: 1, column: 1)
+                DiagnosticSpec(
+                    message: "@Service can only be attached to a struct or a final class",
+                    line: 1,
+                    column: 1
+                )
             ],
             macros: self.macros
         )
@@ -257,9 +263,21 @@ final class ServiceMacroTests: XCTestCase {
                 }
                 """,
             diagnostics: [
-                DiagnosticSpec(message: "@RPC methods must be instance methods: each worker gets its own instance", line: 3, column: 22),
-                DiagnosticSpec(message: "@RPC methods cannot be generic: a caller's JSON arguments need concrete types", line: 4, column: 15),
-                DiagnosticSpec(message: "@RPC methods cannot take variadic parameters; take an array instead", line: 5, column: 17),
+                DiagnosticSpec(
+                    message: "@RPC methods must be instance methods: each worker gets its own instance",
+                    line: 3,
+                    column: 22
+                ),
+                DiagnosticSpec(
+                    message: "@RPC methods cannot be generic: a caller's JSON arguments need concrete types",
+                    line: 4,
+                    column: 15
+                ),
+                DiagnosticSpec(
+                    message: "@RPC methods cannot take variadic parameters; take an array instead",
+                    line: 5,
+                    column: 17
+                ),
                 DiagnosticSpec(message: "@RPC methods cannot take inout parameters", line: 6, column: 17),
                 DiagnosticSpec(
                     message: "two @RPC methods have the wire name 'e'; give one another name with @RPC(\"other_name\")",
@@ -272,7 +290,8 @@ final class ServiceMacroTests: XCTestCase {
                     column: 5
                 ),
                 DiagnosticSpec(
-                    message: "@RPCProxy needs the target service: @RPCProxy(\"service_name\") or @RPCProxy(ServiceType.self)",
+                    message:
+                        "@RPCProxy needs the target service: @RPCProxy(\"service_name\") or @RPCProxy(ServiceType.self)",
                     line: 10,
                     column: 15
                 ),

@@ -58,7 +58,12 @@ public final class ClusterRPCClient: Sendable {
         logger: Logger = Logger(label: "enoki.client", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (ClusterRPCClient) async throws -> Result
     ) async throws -> Result {
-        let client = try ClusterRPCClient(config: config, contextData: contextData, defaultTimeout: defaultTimeout, logger: logger)
+        let client = try ClusterRPCClient(
+            config: config,
+            contextData: contextData,
+            defaultTimeout: defaultTimeout,
+            logger: logger
+        )
         do {
             let result = try await body(client)
             await client.close()

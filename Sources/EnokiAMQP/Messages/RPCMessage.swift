@@ -30,7 +30,8 @@ public enum RPCMessage {
 
     /// A request's properties: content type and encoding, persistent, priority 0, the correlation id, the reply
     /// routing key and the context headers. Property flags `0xfe00`, as Nameko's.
-    public static func requestProperties(correlationID: String, replyTo: String, headers: FieldTable) -> BasicProperties {
+    public static func requestProperties(correlationID: String, replyTo: String, headers: FieldTable) -> BasicProperties
+    {
         BasicProperties(
             contentType: self.contentType,
             contentEncoding: self.contentEncoding,

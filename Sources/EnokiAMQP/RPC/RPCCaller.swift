@@ -56,9 +56,13 @@ struct RPCCaller: Sendable {
             case .success(.returned):
                 slot.complete(.failure(EnokiError.unknownService(service)))
             case .success(.nacked):
-                slot.complete(.failure(EnokiError(.transport, "the broker refused the request to \(service).\(method)")))
+                slot.complete(
+                    .failure(EnokiError(.transport, "the broker refused the request to \(service).\(method)"))
+                )
             case .failure(let error):
-                slot.complete(.failure(EnokiError(.transport, "the request to \(service).\(method) was lost", underlying: error)))
+                slot.complete(
+                    .failure(EnokiError(.transport, "the request to \(service).\(method) was lost", underlying: error))
+                )
             }
         }
         let timer = timeout.map { timeout in

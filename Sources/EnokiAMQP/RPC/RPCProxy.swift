@@ -23,7 +23,9 @@ public final class RPCProxy: DependencyProvider {
     public func setup(_ container: ContainerContext) async throws {
         let endpoint = try ServiceEndpoint.of(container)
         _ = endpoint.replyListener()
-        let timeout = try container.config.value("RPC_TIMEOUT", as: Double.self).map { Duration.milliseconds(Int64($0 * 1000)) }
+        let timeout = try container.config.value("RPC_TIMEOUT", as: Double.self).map {
+            Duration.milliseconds(Int64($0 * 1000))
+        }
         self.state.withLock { $0 = (endpoint, timeout) }
     }
 

@@ -39,7 +39,11 @@ struct RPCServer: Sendable {
         let exchange = self.config.rpcExchange
         try await self.channel.declareExchange(exchange, type: .topic, durable: true)
         try await self.channel.declareQueue(self.queueName, durable: true)
-        try await self.channel.bindQueue(self.queueName, exchange: exchange, routingKey: "\(self.endpoint.serviceName).*")
+        try await self.channel.bindQueue(
+            self.queueName,
+            exchange: exchange,
+            routingKey: "\(self.endpoint.serviceName).*"
+        )
         return try await self.channel.consume(queue: self.queueName, onDelivery: { delivery in self.handle(delivery) })
     }
 
@@ -53,7 +57,8 @@ struct RPCServer: Sendable {
             try? delivery.ack()
             return
         }
-        let methodName = delivery.routingKey.split(separator: ".", omittingEmptySubsequences: false).last.map(String.init)
+        let methodName =
+            delivery.routingKey.split(separator: ".", omittingEmptySubsequences: false).last.map(String.init)
             ?? delivery.routingKey
         let request: (BoundArguments, Method)
         switch self.check(delivery, methodName: methodName) {
@@ -73,7 +78,8 @@ struct RPCServer: Sendable {
         let (arguments, method) = request
         let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
         let accepted = method.context.spawnWorker(arguments: arguments, contextData: data, parentStack: parentStack) {
-            _, result in
+            _,
+            result in
             await self.reply(result, to: replyTo, request: delivery)
         }
         if !accepted {
@@ -117,12 +123,16 @@ struct RPCServer: Sendable {
         case .object(let keys): args = keys.keys.map { .string($0) }
         default:
             return .failure(
-                .incorrectSignature("getcallargs() argument after * must be an iterable, not \(argsValue.pythonTypeName)")
+                .incorrectSignature(
+                    "getcallargs() argument after * must be an iterable, not \(argsValue.pythonTypeName)"
+                )
             )
         }
         guard case .object(let kwargs) = kwargsValue else {
             return .failure(
-                .incorrectSignature("getcallargs() argument after ** must be a mapping, not \(kwargsValue.pythonTypeName)")
+                .incorrectSignature(
+                    "getcallargs() argument after ** must be a mapping, not \(kwargsValue.pythonTypeName)"
+                )
             )
         }
         do {

@@ -4,8 +4,8 @@
 
 import EnokiAMQPClient
 import EnokiCore
-import Logging
 import FoundationEssentials
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -45,7 +45,10 @@ final class ServiceEndpoint: Sendable {
     /// The endpoint of a container, made on first use.
     static func of(_ context: ContainerContext) throws -> ServiceEndpoint {
         let transport = try AMQPTransport.shared(context)
-        return context.shared.get(ServiceEndpoints.self) { ServiceEndpoints() }.endpoint(for: context, transport: transport)
+        return context.shared.get(ServiceEndpoints.self) { ServiceEndpoints() }.endpoint(
+            for: context,
+            transport: transport
+        )
     }
 
     // MARK: Registration (during setup)

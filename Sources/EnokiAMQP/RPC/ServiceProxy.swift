@@ -22,7 +22,12 @@ public struct ServiceProxy: Sendable {
     /// The timeout of each call; `nil` waits for ever.
     public var timeout: Duration?
 
-    init(serviceName: String, caller: RPCCaller, timeout: Duration?, context: @escaping @Sendable () -> (JSONObject, [String])) {
+    init(
+        serviceName: String,
+        caller: RPCCaller,
+        timeout: Duration?,
+        context: @escaping @Sendable () -> (JSONObject, [String])
+    ) {
         self.serviceName = serviceName
         self.caller = caller
         self.timeout = timeout
@@ -90,7 +95,10 @@ public struct MethodProxy: Sendable {
     }
 
     /// Starts a call and returns at once (Nameko's `call_async`); await ``PendingCall/result()`` for the reply.
-    public func callAsync(_ args: any Encodable & Sendable..., kwargs: [String: any Encodable & Sendable] = [:]) throws
+    public func callAsync(
+        _ args: any Encodable & Sendable...,
+        kwargs: [String: any Encodable & Sendable] = [:]
+    ) throws
         -> PendingCall
     {
         let encoder = JSONValueEncoder()
@@ -104,7 +112,8 @@ public struct MethodProxy: Sendable {
         return PendingCall(task: Task { try await service.call(name, args: positional, kwargs: keywords) })
     }
 
-    static func split(_ arguments: KeyValuePairs<String, any Encodable & Sendable>) throws -> ([JSONValue], JSONObject) {
+    static func split(_ arguments: KeyValuePairs<String, any Encodable & Sendable>) throws -> ([JSONValue], JSONObject)
+    {
         let encoder = JSONValueEncoder()
         var args: [JSONValue] = []
         var kwargs = JSONObject()

@@ -67,7 +67,8 @@ public final class AMQPClient: Service, Sendable {
     private struct State {
         var current: AMQPConnection?
         var stopped = false
-        var waiters: [CheckedContinuation<AMQPConnection, any Error>] = []
+        var waiters: [UInt64: CheckedContinuation<AMQPConnection, any Error>] = [:]
+        var nextWaiter: UInt64 = 0
         var listeners: [AsyncStream<Event>.Continuation] = []
     }
 
@@ -167,18 +168,29 @@ public final class AMQPClient: Service, Sendable {
 
     /// The open connection, waiting while the client connects.
     ///
-    /// - Throws: ``AMQPError/Code-swift.struct/clientStopped`` once the client has stopped.
+    /// - Throws: ``AMQPError/Code-swift.struct/clientStopped`` once the client has stopped, and
+    ///   `CancellationError` when the waiting task is cancelled.
     public func connection() async throws -> AMQPConnection {
-        try await withCheckedThrowingContinuation { continuation in
-            let result = self.state.withLock { state -> Result<AMQPConnection, AMQPError>? in
-                if let current = state.current, current.isOpen { return .success(current) }
-                if state.stopped { return .failure(AMQPError(.clientStopped, "the AMQP client has stopped")) }
-                state.waiters.append(continuation)
-                return nil
+        let id = self.state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let result = self.state.withLock { state -> Result<AMQPConnection, any Error>? in
+                    if let current = state.current, current.isOpen { return .success(current) }
+                    if state.stopped { return .failure(AMQPError(.clientStopped, "the AMQP client has stopped")) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let result {
+                    continuation.resume(with: result)
+                }
             }
-            if let result {
-                continuation.resume(with: result)
-            }
+        } onCancel: {
+            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
@@ -205,8 +217,8 @@ public final class AMQPClient: Service, Sendable {
         let waiters = self.state.withLock { state -> [CheckedContinuation<AMQPConnection, any Error>] in
             state.current = connection
             guard connection != nil else { return [] }
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         if let connection {
             for waiter in waiters {
@@ -227,10 +239,10 @@ public final class AMQPClient: Service, Sendable {
             state.stopped = true
             state.current = nil
             defer {
-                state.waiters = []
+                state.waiters = [:]
                 state.listeners = []
             }
-            return (state.waiters, state.listeners)
+            return (Array(state.waiters.values), state.listeners)
         }
         for waiter in waiters {
             waiter.resume(throwing: AMQPError(.clientStopped, "the AMQP client has stopped"))

@@ -21,7 +21,10 @@ public enum ConfigLoader {
     ///
     /// - Throws: ``EnokiError`` (``EnokiError/Code-swift.struct/configuration``) for an unreadable file, invalid
     ///   YAML, or a document that is not a mapping.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func load(
+        path: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> EnokiConfig
     {
         let text: String
@@ -85,7 +88,11 @@ public enum ConfigLoader {
         }
     }
 
-    private static func convert(_ scalar: Node.Scalar, environment: [String: String], source: String) throws
+    private static func convert(
+        _ scalar: Node.Scalar,
+        environment: [String: String],
+        source: String
+    ) throws
         -> JSONValue
     {
         let tag = Resolver.default.resolveTag(of: .scalar(scalar)).rawValue
@@ -104,7 +111,12 @@ public enum ConfigLoader {
         return text[open.upperBound...].contains("}")
     }
 
-    private static func expand(_ raw: String, raw keepString: Bool, environment: [String: String], source: String)
+    private static func expand(
+        _ raw: String,
+        raw keepString: Bool,
+        environment: [String: String],
+        source: String
+    )
         throws -> JSONValue
     {
         let expanded = self.substitute(raw, environment: environment)
@@ -137,7 +149,11 @@ public enum ConfigLoader {
     }
 
     /// Reads the placeholder starting at `start` (`${`); returns its value and the index after its `}`.
-    private static func placeholder(_ chars: [Character], from start: Int, environment: [String: String])
+    private static func placeholder(
+        _ chars: [Character],
+        from start: Int,
+        environment: [String: String]
+    )
         -> (String, Int)?
     {
         var index = start + 2

@@ -81,7 +81,9 @@ public enum YAMLWriter {
         if reserved.contains(text) { return true }
         if Double(text) != nil || Int(text) != nil { return true }
         if let first = text.first, "-?:,[]{}#&*!|>'\"%@`".contains(first) { return true }
-        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") || text.hasSuffix(" ") || text.hasPrefix(" ") {
+        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") || text.hasSuffix(" ")
+            || text.hasPrefix(" ")
+        {
             return true
         }
         if text.contains("\n") { return true }

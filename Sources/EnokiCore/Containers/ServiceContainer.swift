@@ -60,7 +60,12 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         self.declaration = declaration
         var logger = logger
         logger[metadataKey: "service"] = "\(Service.serviceName)"
-        self.context = ContainerContext(serviceName: Service.serviceName, config: config, logger: logger, shared: shared)
+        self.context = ContainerContext(
+            serviceName: Service.serviceName,
+            config: config,
+            logger: logger,
+            shared: shared
+        )
         var methods: [String: ServiceDeclaration<Service>.Method] = [:]
         for entry in declaration.entrypoints {
             methods[entry.methodName] = entry.method
@@ -164,7 +169,9 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
                 continuation.resume(with: result)
             }
             if !accepted {
-                continuation.resume(throwing: EnokiError(.containerStopped, "\(Service.serviceName) takes no more work"))
+                continuation.resume(
+                    throwing: EnokiError(.containerStopped, "\(Service.serviceName) takes no more work")
+                )
             }
         }
     }

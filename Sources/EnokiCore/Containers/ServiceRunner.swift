@@ -30,7 +30,9 @@ public final class ServiceRunner: Service, Sendable {
         self.shared = shared
         self.config = config
         self.logger = logger
-        self.containers = try services.map { type in try Self.makeContainer(type, config: config, shared: shared, logger: logger) }
+        self.containers = try services.map { type in
+            try Self.makeContainer(type, config: config, shared: shared, logger: logger)
+        }
     }
 
     private static func makeContainer<S: ServiceDefinition>(
@@ -81,7 +83,18 @@ public final class ServiceRunner: Service, Sendable {
     /// Starts the services and runs until graceful shutdown or cancellation; then stops them gracefully (on
     /// graceful shutdown) or kills them (on cancellation).
     public func run() async throws {
-        try await self.start()
+        do {
+            // A stop while the broker is not up yet ends the wait for it.
+            try await cancelWhenGracefulShutdown {
+                try await self.start()
+            }
+        } catch {
+            await self.kill()
+            if Task.isShuttingDownGracefully || error is CancellationError {
+                return
+            }
+            throw error
+        }
         do {
             try await gracefulShutdown()
         } catch {

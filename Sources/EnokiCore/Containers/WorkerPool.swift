@@ -74,7 +74,8 @@ final class WorkerPool: Sendable {
     }
 
     private func finished(_ id: UInt64) {
-        let (next, waiters) = self.state.withLock { state -> ((WorkerJob, UInt64)?, [CheckedContinuation<Void, Never>]) in
+        let (next, waiters) = self.state.withLock {
+            state -> ((WorkerJob, UInt64)?, [CheckedContinuation<Void, Never>]) in
             if state.tasks.removeValue(forKey: id) == nil {
                 state.finishedEarly.insert(id)
             }

@@ -90,7 +90,8 @@ struct AnyDependencyProvider: Sendable {
         try await Self.open(self.base, worker)
     }
 
-    private static func open<P: DependencyProvider>(_ provider: P, _ worker: WorkerContext) async throws -> any Sendable {
+    private static func open<P: DependencyProvider>(_ provider: P, _ worker: WorkerContext) async throws -> any Sendable
+    {
         try await provider.dependency(for: worker)
     }
 }

@@ -171,7 +171,9 @@ extension RemoteError {
             return convertible.remoteError
         }
         if let remote = error as? RemoteError {
-            if !remote.isFromReply || KnownPath.registered.contains(remote.excPath) || remote.excPath == KnownPath.remoteError {
+            if !remote.isFromReply || KnownPath.registered.contains(remote.excPath)
+                || remote.excPath == KnownPath.remoteError
+            {
                 return remote
             }
             let message = "\(remote.excType) \(remote.value)"

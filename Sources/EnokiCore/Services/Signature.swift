@@ -81,7 +81,8 @@ public struct Signature: Sendable, Hashable {
             plural = total != 1
         }
         let passed = given + 1
-        return "\(self.methodName)() takes \(takes) positional argument\(plural ? "s" : "") but \(passed) \(passed == 1 ? "was" : "were") given"
+        return
+            "\(self.methodName)() takes \(takes) positional argument\(plural ? "s" : "") but \(passed) \(passed == 1 ? "was" : "were") given"
     }
 
     private func missingMessage(_ names: [String]) -> String {
@@ -90,9 +91,13 @@ public struct Signature: Sendable, Hashable {
         switch quoted.count {
         case 1: list = quoted[0]
         case 2: list = "\(quoted[0]) and \(quoted[1])"
-        default: list = quoted.dropLast(2).joined(separator: ", ") + ", \(quoted[quoted.count - 2]) and \(quoted[quoted.count - 1])"
+        default:
+            list =
+                quoted.dropLast(2).joined(separator: ", ")
+                + ", \(quoted[quoted.count - 2]) and \(quoted[quoted.count - 1])"
         }
-        return "\(self.methodName)() missing \(names.count) required positional argument\(names.count == 1 ? "" : "s"): \(list)"
+        return
+            "\(self.methodName)() missing \(names.count) required positional argument\(names.count == 1 ? "" : "s"): \(list)"
     }
 }
 
@@ -124,7 +129,8 @@ public struct BoundArguments: Sendable {
     }
 
     /// Decodes a parameter's value, or returns the default when the caller left it out.
-    public func decode<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T {
+    public func decode<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T
+    {
         guard let value = self.values[index] else {
             return defaultValue()
         }
@@ -141,7 +147,9 @@ public struct BoundArguments: Sendable {
                 "\(self.signature.methodName)() argument '\(name)'\(at) must be \(error.expected), not \(error.found)"
             )
         } catch {
-            throw .incorrectSignature("\(self.signature.methodName)() argument '\(self.signature.parameters[index].name)': \(error)")
+            throw .incorrectSignature(
+                "\(self.signature.methodName)() argument '\(self.signature.parameters[index].name)': \(error)"
+            )
         }
     }
 }

@@ -1,0 +1,186 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiTesting
+import Foundation
+import Testing
+
+/// The command lines as a user runs them: `enoki-examples run …` and `enoki call …`, `enoki show-config`.
+@Suite(.serialized) struct CommandLineTests {
+    static var bin: URL {
+        if let bin = ProcessInfo.processInfo.environment["ENOKI_BIN"] { return URL(fileURLWithPath: bin) }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }
+
+    /// Runs a command to the end and returns its exit status, standard output and standard error.
+    static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) throws
+        -> (Int32, String, String)
+    {
+        let process = Process()
+        process.executableURL = self.bin.appendingPathComponent(executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+        )
+    }
+
+    /// Starts a long-running command with its standard error in a file.
+    static func start(_ executable: String, _ arguments: [String]) throws -> (Process, URL) {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-cli-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = self.bin.appendingPathComponent(executable)
+        process.arguments = arguments
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, log)
+    }
+
+    /// Waits for a process to exit, without blocking a thread.
+    static func waitForExit(_ process: Process, timeout: Duration = .seconds(20)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                Issue.record("the process did not exit within \(timeout)")
+                return -1
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
+    static func waitFor(_ text: String, in log: URL, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let content = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if content.contains(text) { return content }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("'\(text)' did not appear in:\n\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        return ""
+    }
+
+    @Test func runServesCallsAndStopsOnSIGTERM() async throws {
+        try await TestCluster.withVirtualHost { _, uri in
+            let (process, log) = try Self.start(
+                "enoki-examples",
+                ["run", "greet_service", "service_x", "service_y", "--broker", uri]
+            )
+            let output = try await Self.waitFor("Connected to", in: log)
+            #expect(output.hasPrefix("starting services: greet_service, service_x, service_y\n"))
+            let redacted = uri.replacingOccurrences(of: "guest:guest@", with: "guest:**@").replacingOccurrences(
+                of: "5672/",
+                with: "5672/"
+            )
+            #expect(output.contains("Connected to \(redacted)"))
+            #expect(!output.contains("guest:guest"))
+            let (status, result, _) = try Self.run(
+                "enoki",
+                ["call", "service_x.remote_method", "hellø", "--broker", uri]
+            )
+            #expect(status == 0)
+            #expect(result == "\"hellø-x-y\"\n")
+            let (_, greeting, _) = try Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
+            #expect(greeting == "\"Hello !\"\n")
+            let (failed, _, error) = try Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
+            #expect(failed != 0)
+            #expect(error.contains("MethodNotFound nosuch"))
+            kill(process.processIdentifier, SIGTERM)
+            #expect(try await Self.waitForExit(process) == 0)
+            let final = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(final.contains("stopping services: greet_service, service_x, service_y"))
+        }
+    }
+
+    @Test func waitsForABrokerThatIsNotUpYet() async throws {
+        // Nothing listens on port 1: the command says where and when it retries, and does not crash.
+        let (process, log) = try Self.start(
+            "enoki-examples",
+            ["run", "greet_service", "--broker", "amqp://guest:secret@127.0.0.1:1"]
+        )
+        let output = try await Self.waitFor("retrying in", in: log)
+        #expect(
+            output.contains(
+                "could not connect to amqp://guest:**@127.0.0.1:1// (could not connect to amqp://guest:**@127.0.0.1:1//: connection refused); retrying in"
+            )
+        )
+        #expect(!output.contains("secret"))
+        #expect(process.isRunning)
+        // A stop while waiting for the broker ends the wait.
+        kill(process.processIdentifier, SIGTERM)
+        #expect(try await Self.waitForExit(process) == 0)
+    }
+
+    @Test func unknownServiceNamesAreRefused() throws {
+        let (status, _, error) = try Self.run(
+            "enoki-examples",
+            ["run", "nosuch_service", "--broker", "amqp://127.0.0.1"]
+        )
+        #expect(status != 0)
+        #expect(
+            error.contains(
+                "no service named 'nosuch_service'; this executable has: greet_service, serviceA, serviceB, service_x, service_y"
+            )
+        )
+    }
+
+    @Test func showConfigSubstitutesTheEnvironment() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "enoki-config-\(UUID().uuidString).yaml"
+        )
+        try
+            "AMQP_URI: ${BROKER:amqp://guest:guest@localhost}\nmax_workers: ${WORKERS:10}\nWEB_SERVER_ADDRESS: '0.0.0.0:8000'\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let (status, output, _) = try Self.run(
+            "enoki",
+            ["show-config", "--config", file.path],
+            environment: ["WORKERS": "4"]
+        )
+        #expect(status == 0)
+        #expect(output == "AMQP_URI: amqp://guest:guest@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
+        let (examples, same, _) = try Self.run(
+            "enoki-examples",
+            ["show-config", "--config", file.path],
+            environment: ["WORKERS": "4"]
+        )
+        #expect(examples == 0)
+        #expect(same == output)
+    }
+
+    @Test func configFileWinsOverBroker() async throws {
+        try await TestCluster.withVirtualHost { _, uri in
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "enoki-config-\(UUID().uuidString).yaml"
+            )
+            try "AMQP_URI: '\(uri)'\n".write(to: file, atomically: true, encoding: .utf8)
+            let (process, log) = try Self.start(
+                "enoki-examples",
+                ["run", "greet_service", "--config", file.path, "--broker", "amqp://guest:guest@127.0.0.1:1"]
+            )
+            let output = try await Self.waitFor("Connected to", in: log)
+            #expect(output.contains("--broker is ignored"))
+            kill(process.processIdentifier, SIGTERM)
+            #expect(try await Self.waitForExit(process) == 0)
+        }
+    }
+}
