@@ -82,9 +82,9 @@ struct EchoService {
     }
 
     @RPC func slow(_ seconds: Double) async throws -> Double {
-        Recorder.shared.record("slow", "start")
+        Recorder.shared.record("slow", "start \(seconds)")
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-        Recorder.shared.record("slow", "end")
+        Recorder.shared.record("slow", "end \(seconds)")
         return seconds
     }
 }

@@ -56,10 +56,14 @@ import Testing
             let runner = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
             try await runner.start()
             let client = try ClusterRPCClient(config: config)
-            async let reply: Double = client.echo_test.slow(0.8)
-            try await Task.sleep(for: .milliseconds(300))
+            async let reply: Double = client.echo_test.slow(0.8125)
+            // Stop once the worker runs.
+            while !Recorder.shared.events("slow").contains("start 0.8125") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             await runner.stop()
-            #expect(try await reply == 0.8)
+            #expect(try await reply == 0.8125)
+            #expect(Recorder.shared.events("slow").contains("end 0.8125"))
             // After the stop nobody serves the queue: a new call waits, and times out.
             let error = await #expect(throws: EnokiError.self) {
                 try await client.echo_test.withTimeout(.milliseconds(300)).slow(0)
@@ -76,13 +80,15 @@ import Testing
             let first = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
             try await first.start()
             let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20))
-            async let reply: Double = client.echo_test.slow(0.5)
-            try await Task.sleep(for: .milliseconds(200))
+            async let reply: Double = client.echo_test.slow(0.5625)
+            while !Recorder.shared.events("slow").contains("start 0.5625") {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             await first.kill()
             // The request was not acknowledged: a second instance gets it again and answers.
             let second = try ServiceRunner(services: [EchoService.self], config: config, logger: logger)
             try await second.start()
-            #expect(try await reply == 0.5)
+            #expect(try await reply == 0.5625)
             await second.stop()
             await client.close()
         }
