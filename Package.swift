@@ -159,9 +159,12 @@ let package = Package(
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
         .testTarget(name: "EnokiCLITests", dependencies: ["EnokiTesting"]),
+        .testTarget(name: "EnokiTestingTests", dependencies: ["Enoki", "EnokiTesting"]),
         .testTarget(
             name: "EnokiInteropTests",
-            dependencies: ["Enoki", "EnokiTesting", "EnokiAMQPClient", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Enoki", "EnokiTesting", "EnokiAMQPClient", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             exclude: ["Python"]
         ),
         .testTarget(

@@ -30,6 +30,7 @@ public struct TestCluster: Sendable {
     public let rpc: ClusterRPCClient
     /// The test's virtual host.
     public let virtualHost: String
+    private let doublesByService: [String: TestDoubles]
 
     /// The broker URL tests use.
     public static var brokerURL: String {
@@ -62,12 +63,49 @@ public struct TestCluster: Sendable {
         logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestCluster) async throws -> Result
     ) async throws -> Result {
+        try await self.run(
+            services: services.map { Self.plain($0) },
+            config: config,
+            virtualHosts: virtualHosts,
+            logger: logger,
+            body
+        )
+    }
+
+    private static func plain(_ type: any ServiceDefinition.Type) -> TestService {
+        func open<S: ServiceDefinition>(_ type: S.Type) -> TestService { .service(type) }
+        return open(type)
+    }
+
+    /// Runs services, some of them altered (restricted entrypoints, replaced dependencies), in a fresh virtual
+    /// host for the duration of `body`.
+    public static func run<Result: Sendable>(
+        services: [TestService],
+        config: EnokiConfig = EnokiConfig(),
+        virtualHosts: VirtualHosts = VirtualHosts(),
+        logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        _ body: (TestCluster) async throws -> Result
+    ) async throws -> Result {
         try await self.withVirtualHost(virtualHosts: virtualHosts) { virtualHost, url in
             var config = config
             config["AMQP_URI"] = .string(url)
-            let runner = try ServiceRunner(services: services, config: config, logger: logger)
+            let shared = SharedExtensions()
+            var containers: [any ServiceContainerProtocol] = []
+            var doubles: [String: TestDoubles] = [:]
+            for service in services {
+                let (container, serviceDoubles) = try service.make(config, shared, logger)
+                containers.append(container)
+                doubles[service.serviceName] = serviceDoubles
+            }
+            let runner = ServiceRunner(containers: containers, shared: shared, config: config, logger: logger)
             let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20), logger: logger)
-            let cluster = TestCluster(config: config, runner: runner, rpc: client, virtualHost: virtualHost)
+            let cluster = TestCluster(
+                config: config,
+                runner: runner,
+                rpc: client,
+                virtualHost: virtualHost,
+                doublesByService: doubles
+            )
             do {
                 try await runner.start()
                 let result = try await body(cluster)
@@ -80,6 +118,38 @@ public struct TestCluster: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The running container of a service, for hooks and waiters.
+    ///
+    /// - Precondition: The cluster runs the service.
+    public func container<S: ServiceDefinition>(_ type: S.Type) -> ServiceContainer<S> {
+        guard let container = self.runner.containers.lazy.compactMap({ $0 as? ServiceContainer<S> }).first else {
+            preconditionFailure("the test cluster does not run \(S.self)")
+        }
+        return container
+    }
+
+    /// The doubles of a service's replaced dependencies.
+    public func doubles<S: ServiceDefinition>(_ type: S.Type) -> TestDoubles {
+        guard let doubles = self.doublesByService[S.serviceName] else {
+            preconditionFailure("the test cluster does not run \(S.self)")
+        }
+        return doubles
+    }
+
+    /// A hook that calls `method` of a running service as if a message had arrived.
+    public func hook<S: ServiceDefinition>(
+        _ type: S.Type,
+        _ method: String,
+        contextData: JSONObject = [:]
+    ) -> EntrypointHook<S> {
+        EntrypointHook(self.container(type), method, contextData: contextData)
+    }
+
+    /// A waiter for the next worker of `method` of a running service.
+    public func waiter<S: ServiceDefinition>(_ type: S.Type, _ method: String) -> EntrypointWaiter<S> {
+        EntrypointWaiter(self.container(type), method)
     }
 
     /// Makes a virtual host for `body` and removes it afterwards.

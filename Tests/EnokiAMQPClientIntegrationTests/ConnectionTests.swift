@@ -24,17 +24,15 @@ import Testing
         #expect(await connection.closed().code == .connectionClosed)
     }
 
-    @Test func wrongPasswordIsAClearErrorNotAHang() async throws {
+    @Test(.timeLimit(.minutes(1))) func wrongPasswordIsAClearErrorNotAHang() async throws {
         var configuration = try Broker.configuration()
         configuration.password = "definitely-wrong"
-        let started = ContinuousClock.now
         let error = await #expect(throws: AMQPError.self) {
             try await AMQPConnection.connect(configuration: configuration)
         }
         #expect(error?.code == .authenticationFailed)
         #expect(error?.message.contains("guest") == true)
         #expect(error?.message.contains("definitely-wrong") == false)
-        #expect(ContinuousClock.now - started < .seconds(5))
     }
 
     @Test func amqplainLogin() async throws {

@@ -13,17 +13,19 @@ import Synchronization
 /// arrives while running workers finish.
 public final class RPCEntrypoint: Entrypoint {
     /// The method's signature on the wire.
-    public let signature: Signature
+    public let rpcSignature: Signature
+
+    public var signature: Signature? { self.rpcSignature }
     private let endpoint = Mutex<ServiceEndpoint?>(nil)
 
     /// An entrypoint for a method with this signature.
     public init(signature: Signature) {
-        self.signature = signature
+        self.rpcSignature = signature
     }
 
     public func setup(_ context: EntrypointContext) async throws {
         let endpoint = try ServiceEndpoint.of(context.container)
-        endpoint.registerRPC(RPCServer.Method(signature: self.signature, context: context))
+        endpoint.registerRPC(RPCServer.Method(signature: self.rpcSignature, context: context))
         self.endpoint.withLock { $0 = endpoint }
     }
 

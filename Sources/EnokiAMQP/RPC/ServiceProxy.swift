@@ -15,12 +15,49 @@ public import EnokiCore
 /// ```
 @dynamicMemberLookup
 public struct ServiceProxy: Sendable {
+    /// One call, as a proxy makes it: what a test double of a proxy records.
+    public struct Call: Sendable {
+        /// The service called.
+        public var service: String
+        /// The method called.
+        public var method: String
+        /// Positional arguments.
+        public var args: [JSONValue]
+        /// Keyword arguments.
+        public var kwargs: JSONObject
+        /// The context data the call carries.
+        public var contextData: JSONObject
+        /// The call-id stack of the caller (without the call's own id).
+        public var callIDStack: [String]
+        /// The call's timeout; `nil` waits for ever.
+        public var timeout: Duration?
+
+        /// A call.
+        public init(
+            service: String,
+            method: String,
+            args: [JSONValue] = [],
+            kwargs: JSONObject = [:],
+            contextData: JSONObject = [:],
+            callIDStack: [String] = [],
+            timeout: Duration? = nil
+        ) {
+            self.service = service
+            self.method = method
+            self.args = args
+            self.kwargs = kwargs
+            self.contextData = contextData
+            self.callIDStack = callIDStack
+            self.timeout = timeout
+        }
+    }
+
     /// The service's name.
     public let serviceName: String
-    let caller: RPCCaller
-    let context: @Sendable () -> (JSONObject, [String])
     /// The timeout of each call; `nil` waits for ever.
     public var timeout: Duration?
+    private let context: @Sendable () -> (JSONObject, [String])
+    private let performer: @Sendable (Call) async throws -> JSONValue
 
     init(
         serviceName: String,
@@ -29,9 +66,37 @@ public struct ServiceProxy: Sendable {
         context: @escaping @Sendable () -> (JSONObject, [String])
     ) {
         self.serviceName = serviceName
-        self.caller = caller
         self.timeout = timeout
         self.context = context
+        self.performer = { call in
+            try await caller.call(
+                service: call.service,
+                method: call.method,
+                args: call.args,
+                kwargs: call.kwargs,
+                headers: ContextHeaders.headers(data: call.contextData, callIDStack: call.callIDStack),
+                timeout: call.timeout
+            )
+        }
+    }
+
+    /// A proxy that hands every call to `perform` instead of the broker: a fake for tests.
+    ///
+    /// - Parameters:
+    ///   - serviceName: The service the proxy stands for.
+    ///   - contextData: The context data its calls carry.
+    ///   - callIDStack: The call-id stack its calls carry.
+    ///   - perform: Answers each call, or throws what the remote service would have raised.
+    public init(
+        serviceName: String,
+        contextData: JSONObject = [:],
+        callIDStack: [String] = [],
+        perform: @escaping @Sendable (Call) async throws -> JSONValue
+    ) {
+        self.serviceName = serviceName
+        self.timeout = nil
+        self.context = { (contextData, callIDStack) }
+        self.performer = perform
     }
 
     /// The method with this name: `serviceB.hello`.
@@ -58,88 +123,16 @@ public struct ServiceProxy: Sendable {
     ///   ``EnokiError`` `timeout` when no reply came within ``timeout``.
     public func call(_ method: String, args: [JSONValue] = [], kwargs: JSONObject = [:]) async throws -> JSONValue {
         let (data, stack) = self.context()
-        return try await self.caller.call(
-            service: self.serviceName,
-            method: method,
-            args: args,
-            kwargs: kwargs,
-            headers: ContextHeaders.headers(data: data, callIDStack: stack),
-            timeout: self.timeout
+        return try await self.performer(
+            Call(
+                service: self.serviceName,
+                method: method,
+                args: args,
+                kwargs: kwargs,
+                contextData: data,
+                callIDStack: stack,
+                timeout: self.timeout
+            )
         )
-    }
-}
-
-/// One method of a ``ServiceProxy``; call it like a function, with positional and keyword arguments as a Python
-/// caller would pass them.
-@dynamicCallable
-public struct MethodProxy: Sendable {
-    let service: ServiceProxy
-    /// The method's name.
-    public let name: String
-
-    /// Calls the method and returns its result as JSON.
-    public func dynamicallyCall(
-        withKeywordArguments arguments: KeyValuePairs<String, any Encodable & Sendable>
-    ) async throws -> JSONValue {
-        let (args, kwargs) = try Self.split(arguments)
-        return try await self.service.call(self.name, args: args, kwargs: kwargs)
-    }
-
-    /// Calls the method and decodes its result.
-    public func dynamicallyCall<T: Decodable>(
-        withKeywordArguments arguments: KeyValuePairs<String, any Encodable & Sendable>
-    ) async throws -> T {
-        let (args, kwargs) = try Self.split(arguments)
-        let value = try await self.service.call(self.name, args: args, kwargs: kwargs)
-        return try JSONValueDecoder().decode(T.self, from: value)
-    }
-
-    /// Starts a call and returns at once (Nameko's `call_async`); await ``PendingCall/result()`` for the reply.
-    public func callAsync(
-        _ args: any Encodable & Sendable...,
-        kwargs: [String: any Encodable & Sendable] = [:]
-    ) throws
-        -> PendingCall
-    {
-        let encoder = JSONValueEncoder()
-        let positional = try args.map { try encoder.encode($0) }
-        var keywords = JSONObject()
-        for (key, value) in kwargs.sorted(by: { $0.key < $1.key }) {
-            keywords[key] = try encoder.encode(value)
-        }
-        let service = self.service
-        let name = self.name
-        return PendingCall(task: Task { try await service.call(name, args: positional, kwargs: keywords) })
-    }
-
-    static func split(_ arguments: KeyValuePairs<String, any Encodable & Sendable>) throws -> ([JSONValue], JSONObject)
-    {
-        let encoder = JSONValueEncoder()
-        var args: [JSONValue] = []
-        var kwargs = JSONObject()
-        for (label, value) in arguments {
-            let encoded = try encoder.encode(value)
-            if label.isEmpty {
-                args.append(encoded)
-            } else {
-                kwargs[label] = encoded
-            }
-        }
-        return (args, kwargs)
-    }
-}
-
-/// A call started with ``MethodProxy/callAsync(_:kwargs:)``.
-public struct PendingCall: Sendable {
-    let task: Task<JSONValue, any Error>
-
-    /// Waits for the reply.
-    public func result() async throws -> JSONValue {
-        try await self.task.value
-    }
-
-    /// Waits for the reply and decodes it.
-    public func result<T: Decodable>(as type: T.Type = T.self) async throws -> T {
-        try JSONValueDecoder().decode(T.self, from: try await self.task.value)
     }
 }

@@ -27,8 +27,18 @@ public protocol ServiceContainerProtocol: AnyObject, Sendable {
 /// result to its entrypoint (which replies and acknowledges), and then runs the dependencies' result and
 /// teardown hooks.
 public final class ServiceContainer<Service: ServiceDefinition>: ServiceContainerProtocol {
+    /// A finished worker: its context, its arguments and its result.
+    public struct WorkerRecord: Sendable {
+        /// The worker's context.
+        public var context: WorkerContext
+        /// The arguments it ran with.
+        public var arguments: BoundArguments
+        /// Its result or error.
+        public var result: Result<JSONValue, any Error>
+    }
+
     /// Something to tell about each finished worker (the testing toolkit's entrypoint waiter).
-    public typealias WorkerObserver = @Sendable (WorkerContext, Result<JSONValue, any Error>) -> Void
+    public typealias WorkerObserver = @Sendable (WorkerRecord) -> Void
 
     /// The container's context, shared with its extensions.
     public let context: ContainerContext
@@ -176,6 +186,29 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         }
     }
 
+    /// Runs a method in a worker as if its entrypoint had fired, binding Python-style arguments to its signature
+    /// (Nameko's `entrypoint_hook`).
+    ///
+    /// - Throws: `IncorrectSignature` when the arguments do not fit, or the worker's error.
+    public func runWorker(
+        method methodName: String,
+        args: [JSONValue] = [],
+        kwargs: JSONObject = [:],
+        contextData: JSONObject = [:]
+    ) async throws -> JSONValue {
+        let arguments: BoundArguments
+        if let signature = self.declaration.signature(of: methodName) {
+            arguments = try signature.bind(args: args, kwargs: kwargs)
+        } else {
+            let signature = Signature(methodName, args.indices.map { .init("arg\($0)") })
+            arguments = BoundArguments(signature: signature, values: args)
+        }
+        return try await self.runWorker(method: methodName, arguments: arguments, contextData: contextData)
+    }
+
+    /// The methods that have entrypoints.
+    public var methodNames: [String] { self.declaration.entrypointMethodNames }
+
     /// Adds an observer told about every finished worker; returns a token to remove it with.
     @discardableResult
     public func observeWorkers(_ observer: @escaping WorkerObserver) -> UInt64 {
@@ -231,8 +264,9 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
             await provider.base.workerTeardown(worker)
         }
         let observers = self.observers.withLock { Array($0.values) }
+        let record = WorkerRecord(context: worker, arguments: job.arguments, result: result)
         for observer in observers {
-            observer(worker, result)
+            observer(record)
         }
     }
 }

@@ -35,6 +35,19 @@ public final class ServiceRunner: Service, Sendable {
         }
     }
 
+    /// A runner for containers made beforehand (with altered declarations, say), sharing `shared`.
+    public init(
+        containers: [any ServiceContainerProtocol],
+        shared: SharedExtensions,
+        config: EnokiConfig,
+        logger: Logger
+    ) {
+        self.containers = containers
+        self.shared = shared
+        self.config = config
+        self.logger = logger
+    }
+
     private static func makeContainer<S: ServiceDefinition>(
         _ type: S.Type,
         config: EnokiConfig,

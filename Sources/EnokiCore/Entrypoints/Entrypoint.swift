@@ -18,9 +18,13 @@ public protocol Entrypoint: Sendable {
     func stop() async
     /// Stops at once.
     func kill() async
+    /// The method's signature on the wire, for entrypoints that bind arguments to one (RPC); `nil` for those that
+    /// pass one payload (events, messages).
+    var signature: Signature? { get }
 }
 
 extension Entrypoint {
+    public var signature: Signature? { nil }
     public func setup(_ context: EntrypointContext) async throws {}
     public func stop() async {}
     public func kill() async {}

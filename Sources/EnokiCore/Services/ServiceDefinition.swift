@@ -84,6 +84,16 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
         return true
     }
 
+    /// The declared dependencies and their providers, in order.
+    public var dependencyProviders: [(name: String, provider: any DependencyProvider)] {
+        self.dependencies.map { ($0.name, $0.base) }
+    }
+
+    /// The signature of a method, from the first of its entrypoints that has one.
+    public func signature(of methodName: String) -> Signature? {
+        self.entrypoints.first { $0.methodName == methodName && $0.entrypoint.signature != nil }?.entrypoint.signature
+    }
+
     /// The names of the declared dependencies.
     public var dependencyNames: [String] { self.dependencies.map(\.name) }
 
