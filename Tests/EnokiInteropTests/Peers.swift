@@ -56,7 +56,7 @@ final class Subprocess: @unchecked Sendable {
         self.logURL = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-\(name)-\(UUID().uuidString).log"
         )
-        FileManager.default.createFile(atPath: self.logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: self.logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: self.logURL)
         self.process.executableURL = URL(fileURLWithPath: executable)
         self.process.arguments = arguments

@@ -14,7 +14,7 @@ import Testing
     /// Cases 16, 18 and 19: ClusterRpcProxy and `call_async` against Swift; Swift's errors rebuild as Python's.
     @Test func clusterRpcProxyCallsSwift() async throws {
         try await withPeers { peers, _, uri in
-            let swift = try await peers.swift(uri: uri)
+            _ = try await peers.swift(uri: uri)
             let results = try await PythonPeer.call(
                 uri: uri,
                 [
@@ -55,7 +55,7 @@ import Testing
     /// Case 16: `nameko shell` calling a Swift service.
     @Test func namekoShellCallsSwift() async throws {
         try await withPeers { peers, _, uri in
-            let swift = try await peers.swift(uri: uri)
+            _ = try await peers.swift(uri: uri)
             let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko")
                 .path
             let output = try await PythonPeer.run(
@@ -69,7 +69,7 @@ import Testing
     /// Case 17: the reply has exactly the properties of a Python reply.
     @Test func replyPropertiesAreNamekos() async throws {
         try await withPeers { peers, _, uri in
-            let swift = try await peers.swift(uri: uri)
+            _ = try await peers.swift(uri: uri)
             let connection = try await AMQPConnection.connect(configuration: .init(url: uri))
             let channel = try await connection.openChannel()
             let queue = try await channel.declareQueue("", exclusive: true)
@@ -133,7 +133,7 @@ import Testing
             _ = try await second.waitForExit()
             #expect(second.log.contains("killing services: swift_echo, shared_svc"))
             // The request was not acknowledged: the next instance answers it.
-            let third = try await peers.swift(uri: uri)
+            _ = try await peers.swift(uri: uri)
             #expect(try await killed.pythonResult == ["python_type": "float", "value": 3.0])
         }
     }
@@ -141,7 +141,7 @@ import Testing
     /// Case 23: a Python caller's timeout against a slow Swift method.
     @Test func pythonTimeout() async throws {
         try await withPeers { peers, _, uri in
-            let swift = try await peers.swift(uri: uri)
+            _ = try await peers.swift(uri: uri)
             let result = try await PythonPeer.call(
                 uri: uri,
                 service: "swift_echo",

@@ -41,7 +41,7 @@ import Testing
     /// Case 5: the Swift client's reply queue is named, flagged and bound as a Python caller's.
     @Test func replyQueuesAreFlaggedAlike() async throws {
         try await withPeers { peers, vhost, uri in
-            let python = try await peers.python(uri: uri)
+            _ = try await peers.python(uri: uri)
             _ = try await PythonPeer.call(uri: uri, service: "py_echo", method: "nothing")
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in
                 _ = try await rpc.py_echo.nothing()
@@ -64,7 +64,7 @@ import Testing
     /// Cases 6, 9, 10, 11 and 13: a Swift client calling a Python service.
     @Test func swiftClientCallsPython() async throws {
         try await withPeers { peers, _, uri in
-            let python = try await peers.python(uri: uri)
+            _ = try await peers.python(uri: uri)
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in
                 let echo = rpc.py_echo
                 #expect(try await echo.echo("hellø") == ["hellø", "default"])
