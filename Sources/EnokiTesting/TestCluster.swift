@@ -79,9 +79,18 @@ public struct TestCluster: Sendable {
 
     /// Runs services, some of them altered (restricted entrypoints, replaced dependencies), in a fresh virtual
     /// host for the duration of `body`.
+    ///
+    /// - Parameters:
+    ///   - services: The services, as ``TestService/service(_:restrictEntrypoints:replacing:)`` describes them.
+    ///   - config: Extra configuration (its `AMQP_URI` is replaced by the test virtual host's).
+    ///   - clock: The clock the services' timers follow (a ``ManualClock``, say); the continuous clock by default.
+    ///   - virtualHosts: How to make the virtual host.
+    ///   - logger: Where the services log; silent by default.
+    ///   - body: The test.
     public static func run<Result: Sendable>(
         services: [TestService],
         config: EnokiConfig = EnokiConfig(),
+        clock: (any Clock<Duration>)? = nil,
         virtualHosts: VirtualHosts = VirtualHosts(),
         logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
         _ body: (TestCluster) async throws -> Result
@@ -90,6 +99,9 @@ public struct TestCluster: Sendable {
             var config = config
             config["AMQP_URI"] = .string(url)
             let shared = SharedExtensions()
+            if let clock {
+                TimerClock.install(clock, in: shared)
+            }
             var containers: [any ServiceContainerProtocol] = []
             var doubles: [String: TestDoubles] = [:]
             for service in services {

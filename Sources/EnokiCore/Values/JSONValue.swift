@@ -50,6 +50,9 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The number of members.
     public var count: Int { self.members.count }
 
+    /// Whether the object has no members.
+    public var isEmpty: Bool { self.members.isEmpty }
+
     /// The keys in order.
     public var keys: [String] { self.members.map(\.key) }
 
