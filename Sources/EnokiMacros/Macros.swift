@@ -60,3 +60,53 @@ public macro Dependency<P: DependencyProvider>(_ provider: P) =
         module: "EnokiMacrosPlugin",
         type: "MarkerMacro"
     )
+
+/// Marks a method that handles events of `eventType` dispatched by `source` (Nameko's `@event_handler`).
+///
+/// The method takes one parameter, the payload, of any `Decodable` type (a `String` also takes a raw-text body);
+/// its wire name, part of its queue's name, is the snake_case of its Swift name.
+///
+/// ```swift
+/// @EventHandler("service_a", "event_type")
+/// func handleEvent(_ payload: String) { print("service b received:", payload) }
+///
+/// @EventHandler("monitor", "ping", handlerType: .broadcast, reliableDelivery: false)
+/// func ping(_ payload: JSONValue) { print("pong from listener") }
+/// ```
+@attached(peer)
+public macro EventHandler(
+    _ source: String,
+    _ eventType: String,
+    handlerType: EventHandlerType = .servicePool,
+    reliableDelivery: Bool = true,
+    requeueOnError: Bool = false
+) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+
+/// Marks a method that runs every `interval` seconds (fractions allowed), or at once and then every `interval`
+/// when `eager` (Nameko's `@timer`; see ``TimerEntrypoint`` for what happens when a run overruns).
+///
+/// ```swift
+/// @Timer(interval: 1)
+/// func ping() { print("pong") }
+/// ```
+@attached(peer)
+public macro Timer(interval: Double, eager: Bool = false) =
+    #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+
+/// Marks a method that runs every `interval`, or at once and then every `interval` when `eager`.
+@attached(peer)
+public macro Timer(interval: Duration, eager: Bool = false) =
+    #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+
+/// Marks a method that consumes a queue the service declares (Nameko's `@consume`).
+///
+/// The method takes one parameter, the body, of any `Decodable` type (a `String` takes a raw-text body as it
+/// is). A method that returns a value answers messages that carry `reply_to` (RabbitMQ's RPC pattern).
+///
+/// ```swift
+/// @Consume(QueueSpec("rpc_queue", durable: false), prefetchCount: 1)
+/// func onRequest(_ body: String) -> String { "Got a message from the client: \(body)" }
+/// ```
+@attached(peer)
+public macro Consume(_ queue: QueueSpec, requeueOnError: Bool = false, prefetchCount: Int? = nil) =
+    #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")

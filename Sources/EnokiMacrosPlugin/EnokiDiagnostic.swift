@@ -9,10 +9,12 @@ enum EnokiDiagnostic: DiagnosticMessage {
     case notAStructOrClass
     case missingName
     case nameWithDot(String)
-    case staticMethod
-    case genericMethod
+    case staticMethod(String)
+    case genericMethod(String)
     case variadicParameter
     case inoutParameter
+    case payloadParameter(String, expected: Int)
+    case entrypointArguments(String)
     case duplicateMethod(String)
     case oneProperty
     case missingType(String)
@@ -28,16 +30,22 @@ enum EnokiDiagnostic: DiagnosticMessage {
             return "@Service needs the service's name on the wire: @Service(\"greet_service\")"
         case .nameWithDot(let name):
             return "service name '\(name)' contains '.', which would break routing keys ('{service}.{method}')"
-        case .staticMethod:
-            return "@RPC methods must be instance methods: each worker gets its own instance"
-        case .genericMethod:
-            return "@RPC methods cannot be generic: a caller's JSON arguments need concrete types"
+        case .staticMethod(let attribute):
+            return "@\(attribute) methods must be instance methods: each worker gets its own instance"
+        case .genericMethod(let attribute):
+            return "@\(attribute) methods cannot be generic: the JSON they receive needs concrete types"
         case .variadicParameter:
             return "@RPC methods cannot take variadic parameters; take an array instead"
         case .inoutParameter:
             return "@RPC methods cannot take inout parameters"
         case .duplicateMethod(let name):
             return "two @RPC methods have the wire name '\(name)'; give one another name with @RPC(\"other_name\")"
+        case .payloadParameter(let attribute, let expected):
+            return expected == 0
+                ? "@\(attribute) methods take no parameters"
+                : "@\(attribute) methods take exactly one parameter: the message's payload, of a Decodable type"
+        case .entrypointArguments(let usage):
+            return "wrong arguments; write \(usage)"
         case .oneProperty:
             return "declare one dependency per property"
         case .missingType(let name):
@@ -52,7 +60,7 @@ enum EnokiDiagnostic: DiagnosticMessage {
     }
 
     var diagnosticID: MessageID {
-        MessageID(domain: "Enoki", id: "\(self)")
+        MessageID(domain: "Enoki", id: String(describing: self).prefix { $0 != "(" }.description)
     }
 
     var severity: DiagnosticSeverity { .error }

@@ -137,6 +137,25 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
                 """
             )
         }
+        for method in model.messageMethods {
+            var call = "service.\(method.swiftName)(\(method.payloadType == nil ? "" : "payload"))"
+            if method.isAsync { call = "await " + call }
+            if method.isThrowing { call = "try " + call }
+            let closure: String
+            if let payloadType = method.payloadType {
+                let result = method.returnType.map { " -> \($0)" } ?? " -> Void"
+                closure = "(service: Self, payload: \(payloadType)) async throws\(result) in"
+            } else {
+                closure = "service in"
+            }
+            lines.append(
+                """
+                service.\(method.declaration)(\(literal(method.wireName)), \(method.arguments)) { \(closure)
+                \(call)
+                }
+                """
+            )
+        }
         let extensionDecl: DeclSyntax = """
             extension \(type.trimmed): EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
             \(raw: access)static var serviceName: String { \(raw: literal(name)) }

@@ -34,24 +34,58 @@ struct ServiceModel {
         var makeValue: (String) -> String
     }
 
+    /// A method run by an entrypoint other than RPC: an event handler, a timer, a consumer.
+    struct MessageMethod {
+        /// The `ServiceDeclaration` method that declares it: `eventHandler`, `timer` or `consume`.
+        var declaration: String
+        var swiftName: String
+        var wireName: String
+        /// The type of the payload parameter; `nil` for a timer.
+        var payloadType: String?
+        var isAsync: Bool
+        var isThrowing: Bool
+        var returnType: String?
+        /// The declaration's arguments after the method's name, rendered.
+        var arguments: String
+    }
+
     var rpcMethods: [RPCMethod] = []
+    var messageMethods: [MessageMethod] = []
     var dependencies: [Dependency] = []
 
-    static let markerNames: Set<String> = ["RPC", "RPCProxy", "Dependency"]
+    /// The entrypoint attributes other than `@RPC`: the declaration each makes, the labels its leading unlabeled
+    /// arguments get, and how many payload parameters its method takes.
+    private static let messageAttributes:
+        [(name: String, declaration: String, leading: [String], payloads: Int, usage: String)] = [
+            (
+                "EventHandler", "eventHandler", ["source", "eventType"], 1,
+                "@EventHandler(\"source_service\", \"event_type\")"
+            ),
+            ("Timer", "timer", [], 0, "@Timer(interval: 1)"),
+            ("Consume", "consume", ["queue"], 1, "@Consume(QueueSpec(\"queue_name\"))"),
+        ]
 
     /// Reads the members of a type, reporting misuse as diagnostics.
     static func read(_ members: MemberBlockItemListSyntax, in context: some MacroExpansionContext) -> ServiceModel {
         var model = ServiceModel()
         for member in members {
-            if let function = member.decl.as(FunctionDeclSyntax.self), let attribute = function.attributes.named("RPC")
-            {
-                if let method = self.readRPC(function, attribute: attribute, in: context) {
+            if let function = member.decl.as(FunctionDeclSyntax.self) {
+                if let attribute = function.attributes.named("RPC"),
+                    let method = self.readRPC(function, attribute: attribute, in: context)
+                {
                     if model.rpcMethods.contains(where: { $0.wireName == method.wireName }) {
                         context.diagnose(
                             Diagnostic(node: function.name, message: EnokiDiagnostic.duplicateMethod(method.wireName))
                         )
                     } else {
                         model.rpcMethods.append(method)
+                    }
+                }
+                for kind in self.messageAttributes {
+                    if let attribute = function.attributes.named(kind.name),
+                        let method = self.readMessageMethod(function, attribute: attribute, kind: kind, in: context)
+                    {
+                        model.messageMethods.append(method)
                     }
                 }
             } else if let variable = member.decl.as(VariableDeclSyntax.self) {
@@ -69,21 +103,86 @@ struct ServiceModel {
         return model
     }
 
+    /// Reports a static or generic method; `false` when the method cannot be an entrypoint.
+    private static func checkInstanceMethod(
+        _ function: FunctionDeclSyntax,
+        attribute: String,
+        in context: some MacroExpansionContext
+    ) -> Bool {
+        if function.modifiers.contains(where: {
+            $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class)
+        }) {
+            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.staticMethod(attribute)))
+            return false
+        }
+        if function.genericParameterClause != nil {
+            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.genericMethod(attribute)))
+            return false
+        }
+        return true
+    }
+
+    private static func readMessageMethod(
+        _ function: FunctionDeclSyntax,
+        attribute: AttributeSyntax,
+        kind: (name: String, declaration: String, leading: [String], payloads: Int, usage: String),
+        in context: some MacroExpansionContext
+    ) -> MessageMethod? {
+        guard self.checkInstanceMethod(function, attribute: kind.name, in: context) else { return nil }
+        let parameters = Array(function.signature.parameterClause.parameters)
+        guard parameters.count == kind.payloads, parameters.allSatisfy({ $0.ellipsis == nil && $0.defaultValue == nil })
+        else {
+            context.diagnose(
+                Diagnostic(
+                    node: function.signature.parameterClause,
+                    message: EnokiDiagnostic.payloadParameter(kind.name, expected: kind.payloads)
+                )
+            )
+            return nil
+        }
+        // The attribute's arguments, with labels for the leading unlabeled ones.
+        var rendered: [String] = []
+        let arguments = Array(attribute.arguments?.as(LabeledExprListSyntax.self) ?? [])
+        for (index, argument) in arguments.enumerated() {
+            if index < kind.leading.count {
+                guard argument.label == nil else {
+                    context.diagnose(
+                        Diagnostic(node: attribute, message: EnokiDiagnostic.entrypointArguments(kind.usage))
+                    )
+                    return nil
+                }
+                rendered.append("\(kind.leading[index]): \(argument.expression.trimmedDescription)")
+            } else {
+                rendered.append(argument.trimmedDescription.trimmingTrailingComma)
+            }
+        }
+        if arguments.count < kind.leading.count || (kind.name == "Timer" && arguments.isEmpty) {
+            context.diagnose(Diagnostic(node: attribute, message: EnokiDiagnostic.entrypointArguments(kind.usage)))
+            return nil
+        }
+        let effects = function.signature.effectSpecifiers
+        var returnType = function.signature.returnClause?.type.trimmedDescription
+        if returnType == "Void" || returnType == "()" {
+            returnType = nil
+        }
+        return MessageMethod(
+            declaration: kind.declaration,
+            swiftName: function.name.text,
+            wireName: snakeCase(function.name.text),
+            payloadType: parameters.first.map { $0.type.trimmedDescription },
+            isAsync: effects?.asyncSpecifier != nil,
+            isThrowing: effects?.throwsClause != nil,
+            returnType: kind.declaration == "consume" ? returnType : nil,
+            arguments: rendered.joined(separator: ", ")
+        )
+    }
+
     private static func readRPC(
         _ function: FunctionDeclSyntax,
         attribute: AttributeSyntax,
         in context: some MacroExpansionContext
     ) -> RPCMethod? {
-        if function.modifiers.contains(where: {
-            $0.name.tokenKind == .keyword(.static) || $0.name.tokenKind == .keyword(.class)
-        }) {
-            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.staticMethod))
-            return nil
-        }
-        if function.genericParameterClause != nil {
-            context.diagnose(Diagnostic(node: function.name, message: EnokiDiagnostic.genericMethod))
-            return nil
-        }
+        guard self.checkInstanceMethod(function, attribute: "RPC", in: context) else { return nil }
         let swiftName = function.name.text
         let wireName = attribute.firstStringArgument ?? snakeCase(swiftName)
         var parameters: [Parameter] = []
@@ -190,6 +289,17 @@ struct ServiceModel {
             return nil
         }
         return Dependency(property: name, type: type, provider: argument.trimmedDescription, makeValue: { $0 })
+    }
+}
+
+extension String {
+    /// The text without a trailing comma (an argument's own text includes the comma that follows it).
+    var trimmingTrailingComma: String {
+        var text = self
+        while text.last == "," || text.last == " " {
+            text.removeLast()
+        }
+        return text
     }
 }
 

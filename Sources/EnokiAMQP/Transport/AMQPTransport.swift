@@ -22,6 +22,8 @@ public final class AMQPTransport: SharedExtension {
         var setups: [UInt64: ConnectionSetup] = [:]
         var nextID: UInt64 = 0
         var publisherChannel: AMQPChannel?
+        /// What was declared on the current publisher channel (`x:` exchanges, `q:` queues).
+        var declaredOnPublisherChannel: Set<String> = []
         var announced: Set<String> = []
     }
 
@@ -67,13 +69,16 @@ public final class AMQPTransport: SharedExtension {
     /// The connections run in tasks of their own, detached from the caller's graceful-shutdown scope: when a
     /// runner stops gracefully, its workers still need the connections to send their replies. ``stop()`` ends
     /// them once the containers have stopped.
-    public func start() {
-        let consumer = self.consumer
+    ///
+    /// - Parameter consumer: Whether to open the consumer connection too; a client that only publishes (an event
+    ///   dispatcher) leaves it closed.
+    public func start(consumer: Bool = true) {
+        let consumerClient = self.consumer
         let publisher = self.publisher
-        let tasks = [
-            Task.detached { _ = try? await consumer.run() },
-            Task.detached { _ = try? await publisher.run() },
-        ]
+        var tasks = [Task.detached { _ = try? await publisher.run() }]
+        if consumer {
+            tasks.append(Task.detached { _ = try? await consumerClient.run() })
+        }
         self.tasks.withLock { $0 += tasks }
     }
 
@@ -146,7 +151,10 @@ public final class AMQPTransport: SharedExtension {
             let connection = try await self.publisher.connection()
             let channel = try await connection.openChannel()
             try await channel.enablePublisherConfirms()
-            self.state.withLock { $0.publisherChannel = channel }
+            self.state.withLock {
+                $0.publisherChannel = channel
+                $0.declaredOnPublisherChannel = []
+            }
             return channel
         }
     }
@@ -155,17 +163,27 @@ public final class AMQPTransport: SharedExtension {
     /// new one (Nameko retries publishes too).
     ///
     /// - Returns: The broker's eventual answer.
+    ///
+    /// - Parameters:
+    ///   - declaring: Exchanges to declare first, once per publisher channel (Nameko declares again before the
+    ///     first publish on each channel, so that a publish after a broker restart finds them).
+    ///   - queues: Queues to declare first, once per publisher channel.
     func publish(
         _ body: ByteBuffer,
         exchange: String,
         routingKey: String,
         mandatory: Bool,
-        properties: BasicProperties
+        properties: BasicProperties,
+        declaring exchanges: [ExchangeSpec] = [],
+        queues: [QueueSpec] = []
     ) async throws -> PublishConfirmation {
         var attempt = 0
         while true {
             do {
                 let channel = try await self.publisherChannel()
+                if !exchanges.isEmpty || !queues.isEmpty {
+                    try await self.declare(exchanges: exchanges, queues: queues, on: channel)
+                }
                 return try await channel.publish(
                     body,
                     exchange: exchange,
@@ -176,6 +194,29 @@ public final class AMQPTransport: SharedExtension {
             } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
                 attempt += 1
                 self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Declares exchanges and queues on the publisher channel, unless they were declared on it already.
+    func declare(exchanges: [ExchangeSpec], queues: [QueueSpec], on channel: AMQPChannel) async throws {
+        let done = self.state.withLock { state in
+            state.publisherChannel === channel ? state.declaredOnPublisherChannel : []
+        }
+        var declared: [String] = []
+        for exchange in exchanges where !exchange.name.isEmpty && !done.contains("x:" + exchange.name) {
+            try await exchange.declare(on: channel)
+            declared.append("x:" + exchange.name)
+        }
+        for queue in queues where !done.contains("q:" + queue.name) {
+            try await queue.declare(on: channel)
+            declared.append("q:" + queue.name)
+        }
+        if !declared.isEmpty {
+            self.state.withLock { state in
+                if state.publisherChannel === channel {
+                    state.declaredOnPublisherChannel.formUnion(declared)
+                }
             }
         }
     }
