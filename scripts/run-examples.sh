@@ -13,9 +13,11 @@ swift build --product enoki >&2
 BIN="$(swift build --show-bin-path)"
 
 LOG="$(mktemp)"
-"$BIN/enoki-examples" run greet_service serviceA serviceB service_x service_y --broker "$BROKER" 2>"$LOG" &
+OUT="$(mktemp)"
+"$BIN/enoki-examples" run greet_service serviceA serviceB service_x service_y \
+    service_a service_b listener service rpc_server --broker "$BROKER" >"$OUT" 2>"$LOG" &
 SERVICES=$!
-trap 'kill -TERM $SERVICES 2>/dev/null || true; wait $SERVICES 2>/dev/null || true; cat "$LOG" >&2; rm -f "$LOG"' EXIT
+trap 'kill -TERM $SERVICES 2>/dev/null || true; wait $SERVICES 2>/dev/null || true; cat "$LOG" >&2; rm -f "$LOG" "$OUT"' EXIT
 for _ in $(seq 1 100); do
     grep -q "Connected to" "$LOG" && break
     kill -0 $SERVICES 2>/dev/null || { cat "$LOG" >&2; exit 1; }
@@ -30,3 +32,14 @@ call serviceA.hello
 call serviceB.hello
 call service_y.append_identifier '"hellø"'
 call service_x.remote_method '"hellø"'
+call service_a.dispatching_method '"hello from the main job"'
+printf 'dispatch monitor.ping: %s\n' "$("$BIN/enoki" dispatch monitor ping '{}' --broker "$BROKER")"
+printf 'request rpc_queue "Hello RPC!" = %s\n' "$("$BIN/enoki" request rpc_queue 'Hello RPC!' --broker "$BROKER")"
+
+# The event handlers, the timer (every second) and the rpc_queue server print what they do.
+for _ in $(seq 1 50); do
+    grep -q "service b received" "$OUT" && grep -q "pong from listener" "$OUT" && grep -q "^pong$" "$OUT" && break
+    sleep 0.1
+done
+echo "the services printed:"
+sed 's/^/    /' "$OUT"

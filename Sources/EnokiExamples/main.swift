@@ -7,10 +7,16 @@ import Enoki
 // The Swift twins of the example services in Nameko's documentation and tutorials:
 //
 //   enoki-examples run greet_service serviceA serviceB service_x service_y --broker amqp://guest:guest@127.0.0.1
+//   enoki-examples run service_a service_b listener service rpc_server
 await ServiceCommandLine.main(services: [
     GreetService.self,
     ServiceA.self,
     ServiceB.self,
     ServiceX.self,
     ServiceY.self,
+    DispatchingService.self,
+    ListeningService.self,
+    ListenerService.self,
+    TimerService.self,
+    RPCQueueServer.self,
 ])

@@ -12,7 +12,7 @@ struct EnokiTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enoki",
         abstract: "Calls services, dispatches events and shows config, for clusters of Enoki and Nameko services.",
-        subcommands: [Call.self, ShowConfig.self]
+        subcommands: [Call.self, Dispatch.self, Request.self, ShowConfig.self]
     )
 }
 
@@ -78,6 +78,88 @@ extension EnokiTool {
 
         static func parseArgument(_ text: String) -> JSONValue {
             (try? JSONParser.parse(text)) ?? .string(text)
+        }
+    }
+
+    struct Dispatch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Dispatches an event in the name of a service, as Nameko's shell does with n.dispatch_event.",
+            discussion: """
+                The payload is a JSON value; one that is not valid JSON is taken as a string:
+
+                    enoki dispatch monitor ping '{"from": "shell"}'
+
+                As Nameko's standalone dispatcher, it does not declare the service's events exchange: the event
+                fails to go out when no service has ever dispatched or handled events of that service.
+                """
+        )
+
+        @Argument(help: "The service the event comes from.")
+        var service: String
+
+        @Argument(help: "The event type.")
+        var eventType: String
+
+        @Argument(help: "The payload, as JSON (or a bare string).")
+        var payload: String = "null"
+
+        @OptionGroup var cluster: ClusterOptions
+
+        func run() async throws {
+            let events = try ClusterEventDispatcher(config: try self.cluster.load())
+            do {
+                try await events.dispatch(self.service, self.eventType, json: Call.parseArgument(self.payload))
+                await events.close()
+            } catch {
+                await events.close()
+                throw error
+            }
+            print("dispatched \(self.service).\(self.eventType)")
+        }
+    }
+
+    struct Request: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sends a message to a queue and prints the reply (RabbitMQ's RPC pattern, not Nameko's).",
+            discussion: """
+                The body goes to the queue through the default exchange, with reply_to naming an exclusive
+                callback queue and a fresh correlation_id, as the pattern's clients send it:
+
+                    enoki request rpc_queue 'Hello RPC!'
+                """
+        )
+
+        @Argument(help: "The queue the server consumes.")
+        var queue: String
+
+        @Argument(help: "The body, sent as raw text.")
+        var body: String
+
+        @Flag(help: "Send the body as JSON (application/json) and print the reply as JSON.")
+        var json = false
+
+        @Option(help: "Seconds to wait for the reply.")
+        var timeout: Double = 30
+
+        @OptionGroup var cluster: ClusterOptions
+
+        func run() async throws {
+            let client = try QueueRPCClient(
+                config: try self.cluster.load(),
+                defaultTimeout: .milliseconds(Int64(self.timeout * 1000))
+            )
+            do {
+                if self.json {
+                    let reply = try await client.call(self.queue, json: Call.parseArgument(self.body))
+                    print(JSONWriter.string(reply))
+                } else {
+                    print(try await client.call(self.queue, self.body))
+                }
+                await client.close()
+            } catch {
+                await client.close()
+                throw error
+            }
         }
     }
 
