@@ -1,0 +1,168 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import SwiftSyntaxMacros
+import SwiftSyntaxMacrosGenericTestSupport
+import SwiftSyntaxMacrosTestSupport
+import XCTest
+
+@testable import EnokiMacrosPlugin
+
+/// `@EventHandler`, `@Timer` and `@Consume` inside `@Service`.
+final class EntrypointMacroTests: XCTestCase {
+    let macros: [String: any Macro.Type] = [
+        "Service": ServiceMacro.self,
+        "RPC": MarkerMacro.self,
+        "EventHandler": MarkerMacro.self,
+        "Timer": MarkerMacro.self,
+        "Consume": MarkerMacro.self,
+    ]
+
+    func testEntrypointsAreDeclared() {
+        assertMacroExpansion(
+            """
+            @Service("svc")
+            struct Svc {
+                @EventHandler("src", "thing", handlerType: .broadcast, reliableDelivery: false)
+                func onThing(_ payload: Thing) async throws {}
+
+                @Timer(interval: 0.5, eager: true)
+                func ping() {}
+
+                @Consume(QueueSpec("rpc_queue", durable: false), prefetchCount: 1)
+                func onRequest(_ body: String) -> String { body }
+            }
+            """,
+            expandedSource: """
+                struct Svc {
+                    func onThing(_ payload: Thing) async throws {}
+                    func ping() {}
+                    func onRequest(_ body: String) -> String { body }
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+
+                    }
+                }
+
+                extension Svc: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "svc"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.eventHandler("on_thing", source: "src", eventType: "thing", handlerType: .broadcast, reliableDelivery: false) { (service: Self, payload: Thing) async throws -> Void in
+                            try await service.onThing(payload)
+                        }
+                        service.timer("ping", interval: 0.5, eager: true) { service in
+                            service.ping()
+                        }
+                        service.consume("on_request", queue: QueueSpec("rpc_queue", durable: false), prefetchCount: 1) { (service: Self, payload: String) async throws -> String in
+                            service.onRequest(payload)
+                        }
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            macros: self.macros
+        )
+    }
+
+    func testMistakesAreReported() {
+        assertMacroExpansion(
+            """
+            @Service("svc")
+            struct Svc {
+                @EventHandler("src", "thing")
+                func noPayload() {}
+
+                @Timer(interval: 1)
+                func withPayload(_ x: Int) {}
+
+                @Consume(queue: QueueSpec("q"))
+                func labelled(_ body: String) {}
+
+                @EventHandler("src", "thing")
+                static func onStatic(_ payload: Int) {}
+            }
+            """,
+            expandedSource: """
+                struct Svc {
+                    func noPayload() {}
+                    func withPayload(_ x: Int) {}
+                    func labelled(_ body: String) {}
+                    static func onStatic(_ payload: Int) {}
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+
+                    }
+                }
+
+                extension Svc: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "svc"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        _ = service
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            diagnostics: [
+                DiagnosticSpec(
+                    message:
+                        "@EventHandler methods take exactly one parameter: the message's payload, of a Decodable type",
+                    line: 4,
+                    column: 19
+                ),
+                DiagnosticSpec(message: "@Timer methods take no parameters", line: 7, column: 21),
+                DiagnosticSpec(
+                    message: #"wrong arguments; write @Consume(QueueSpec("queue_name"))"#,
+                    line: 9,
+                    column: 5
+                ),
+                DiagnosticSpec(
+                    message: "@EventHandler methods must be instance methods: each worker gets its own instance",
+                    line: 13,
+                    column: 17
+                ),
+            ],
+            macros: self.macros
+        )
+    }
+}
