@@ -114,8 +114,12 @@ final class Subprocess: @unchecked Sendable {
 
 /// Python Nameko 2.14.1 as a test peer.
 enum PythonPeer {
-    /// Starts `nameko run interop_services` against `uri`, with extra config keys.
-    static func services(uri: String, config: [String: String] = [:]) async throws -> Subprocess {
+    /// Starts `nameko run {module}` against `uri`, with extra config keys.
+    static func services(
+        uri: String,
+        module: String = "interop_services",
+        config: [String: String] = [:]
+    ) async throws -> Subprocess {
         try Paths.checkPython()
         let configURL = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-py-\(UUID().uuidString).yaml"
@@ -128,7 +132,7 @@ enum PythonPeer {
         let process = try Subprocess(
             name: "nameko",
             executable: nameko,
-            arguments: ["run", "interop_services", "--config", configURL.path],
+            arguments: ["run", module, "--config", configURL.path],
             directory: Paths.pythonScripts
         )
         try await process.waitFor("Connected to")
@@ -244,8 +248,12 @@ final class Peers: @unchecked Sendable {
     // @unchecked: used by one test at a time.
     private var processes: [Subprocess] = []
 
-    func python(uri: String, config: [String: String] = [:]) async throws -> Subprocess {
-        let process = try await PythonPeer.services(uri: uri, config: config)
+    func python(
+        uri: String,
+        module: String = "interop_services",
+        config: [String: String] = [:]
+    ) async throws -> Subprocess {
+        let process = try await PythonPeer.services(uri: uri, module: module, config: config)
         self.processes.append(process)
         return process
     }
