@@ -269,7 +269,7 @@ final class ServiceMacroTests: XCTestCase {
                     column: 22
                 ),
                 DiagnosticSpec(
-                    message: "@RPC methods cannot be generic: a caller's JSON arguments need concrete types",
+                    message: "@RPC methods cannot be generic: the JSON they receive needs concrete types",
                     line: 4,
                     column: 15
                 ),

@@ -12,7 +12,9 @@ public struct MethodProxy: Sendable {
     /// The method's name.
     public let name: String
 
-    /// Calls the method and returns its result as JSON.
+    /// Calls the method and returns its result as JSON (which a caller of a method that returns nothing may
+    /// ignore).
+    @discardableResult
     public func dynamicallyCall(
         withKeywordArguments arguments: KeyValuePairs<String, any Encodable & Sendable>
     ) async throws -> JSONValue {
