@@ -15,7 +15,22 @@ import Testing
     }
 
     /// Runs a command to the end and returns its exit status, standard output and standard error.
+    /// Runs a command to its end on a thread of its own, off the concurrency pool.
     static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) async throws -> (Int32, String, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result { try self.runBlocking(executable, arguments, environment: environment) }
+                )
+            }
+        }
+    }
+
+    static func runBlocking(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:]
@@ -94,15 +109,15 @@ import Testing
             )
             #expect(output.contains("Connected to \(redacted)"))
             #expect(!output.contains("guest:guest"))
-            let (status, result, _) = try Self.run(
+            let (status, result, _) = try await Self.run(
                 "enoki",
                 ["call", "service_x.remote_method", "hellø", "--broker", uri]
             )
             #expect(status == 0)
             #expect(result == "\"hellø-x-y\"\n")
-            let (_, greeting, _) = try Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
+            let (_, greeting, _) = try await Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
             #expect(greeting == "\"Hello !\"\n")
-            let (failed, _, error) = try Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
+            let (failed, _, error) = try await Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
             #expect(failed != 0)
             #expect(error.contains("MethodNotFound nosuch"))
             kill(process.processIdentifier, SIGTERM)
@@ -132,7 +147,7 @@ import Testing
     }
 
     @Test func unknownServiceNamesAreRefused() throws {
-        let (status, _, error) = try Self.run(
+        let (status, _, error) = try await Self.run(
             "enoki-examples",
             ["run", "nosuch_service", "--broker", "amqp://127.0.0.1"]
         )
@@ -151,14 +166,14 @@ import Testing
         try
             "AMQP_URI: ${BROKER:amqp://guest:guest@localhost}\nmax_workers: ${WORKERS:10}\nWEB_SERVER_ADDRESS: '0.0.0.0:8000'\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let (status, output, _) = try Self.run(
+        let (status, output, _) = try await Self.run(
             "enoki",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]
         )
         #expect(status == 0)
         #expect(output == "AMQP_URI: amqp://guest:guest@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
-        let (examples, same, _) = try Self.run(
+        let (examples, same, _) = try await Self.run(
             "enoki-examples",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]
