@@ -41,9 +41,7 @@ public struct VirtualHosts: Sendable {
     @discardableResult
     public func runDetached(_ arguments: [String]) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.run(arguments) })
-            }
+            Thread { continuation.resume(with: Result { try self.run(arguments) }) }.start()
         }
     }
 

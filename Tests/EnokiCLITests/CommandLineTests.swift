@@ -14,22 +14,24 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug")
     }
 
-    /// Runs a command to the end and returns its exit status, standard output and standard error.
-    /// Runs a command to its end on a thread of its own, off the concurrency pool.
+    /// Runs a command to the end, on a thread of its own (off the concurrency pool), and returns its exit status,
+    /// standard output and standard error.
     static func run(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:]
     ) async throws -> (Int32, String, String) {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread {
                 continuation.resume(
                     with: Result { try self.runBlocking(executable, arguments, environment: environment) }
                 )
             }
+            .start()
         }
     }
 
+    /// Runs a command to the end on the calling thread.
     static func runBlocking(
         _ executable: String,
         _ arguments: [String],
@@ -146,7 +148,7 @@ import Testing
         #expect(try await Self.waitForExit(process) == 0)
     }
 
-    @Test func unknownServiceNamesAreRefused() throws {
+    @Test func unknownServiceNamesAreRefused() async throws {
         let (status, _, error) = try await Self.run(
             "enoki-examples",
             ["run", "nosuch_service", "--broker", "amqp://127.0.0.1"]
@@ -159,7 +161,7 @@ import Testing
         )
     }
 
-    @Test func showConfigSubstitutesTheEnvironment() throws {
+    @Test func showConfigSubstitutesTheEnvironment() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-config-\(UUID().uuidString).yaml"
         )
