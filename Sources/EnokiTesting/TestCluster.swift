@@ -172,14 +172,14 @@ public struct TestCluster: Sendable {
         _ body: (String, String) async throws -> Result
     ) async throws -> Result {
         let name = "enoki-test-" + UUID().uuidString.prefix(10).lowercased()
-        try await virtualHosts.create(name)
+        try virtualHosts.create(name)
         let url = Self.url(self.brokerURL, virtualHost: name)
         do {
             let result = try await body(name, url)
-            try? await virtualHosts.delete(name)
+            try? virtualHosts.delete(name)
             return result
         } catch {
-            try? await virtualHosts.delete(name)
+            try? virtualHosts.delete(name)
             throw error
         }
     }

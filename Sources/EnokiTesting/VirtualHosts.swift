@@ -26,23 +26,14 @@ public struct VirtualHosts: Sendable {
     }
 
     /// Makes a virtual host and gives `user` every permission on it.
-    public func create(_ name: String, user: String = "guest") async throws {
-        try await self.runDetached(["add_vhost", name])
-        try await self.runDetached(["set_permissions", "-p", name, user, ".*", ".*", ".*"])
+    public func create(_ name: String, user: String = "guest") throws {
+        try self.run(["add_vhost", name])
+        try self.run(["set_permissions", "-p", name, user, ".*", ".*", ".*"])
     }
 
     /// Removes a virtual host and everything in it.
-    public func delete(_ name: String) async throws {
-        try await self.runDetached(["delete_vhost", name])
-    }
-
-    /// Runs `rabbitmqctl` on a thread of its own, so that waiting for it (a second or more: it starts an Erlang
-    /// VM) never holds one of the few threads Swift concurrency runs tasks on.
-    @discardableResult
-    public func runDetached(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try self.run(arguments) }) }.start()
-        }
+    public func delete(_ name: String) throws {
+        try self.run(["delete_vhost", name])
     }
 
     /// Runs `rabbitmqctl` with arguments and returns its output.

@@ -42,7 +42,7 @@ import Testing
 
     @Test func prefetchIsItsOwnSetting() async throws {
         try await TestCluster.run(EchoService.self, config: ["max_workers": 3, "PREFETCH_COUNT": 7]) { cluster in
-            let consumers = try await VirtualHosts().runDetached([
+            let consumers = try VirtualHosts().run([
                 "list_consumers", "-p", cluster.virtualHost, "queue_name", "prefetch_count",
             ])
             #expect(consumers.contains("rpc-echo_test\t7"))

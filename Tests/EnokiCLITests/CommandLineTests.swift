@@ -14,25 +14,8 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug")
     }
 
-    /// Runs a command to the end, on a thread of its own (off the concurrency pool), and returns its exit status,
-    /// standard output and standard error.
+    /// Runs a command to the end and returns its exit status, standard output and standard error.
     static func run(
-        _ executable: String,
-        _ arguments: [String],
-        environment: [String: String] = [:]
-    ) async throws -> (Int32, String, String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result { try self.runBlocking(executable, arguments, environment: environment) }
-                )
-            }
-            .start()
-        }
-    }
-
-    /// Runs a command to the end on the calling thread.
-    static func runBlocking(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:]
@@ -111,15 +94,15 @@ import Testing
             )
             #expect(output.contains("Connected to \(redacted)"))
             #expect(!output.contains("guest:guest"))
-            let (status, result, _) = try await Self.run(
+            let (status, result, _) = try Self.run(
                 "enoki",
                 ["call", "service_x.remote_method", "hellø", "--broker", uri]
             )
             #expect(status == 0)
             #expect(result == "\"hellø-x-y\"\n")
-            let (_, greeting, _) = try await Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
+            let (_, greeting, _) = try Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
             #expect(greeting == "\"Hello !\"\n")
-            let (failed, _, error) = try await Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
+            let (failed, _, error) = try Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
             #expect(failed != 0)
             #expect(error.contains("MethodNotFound nosuch"))
             kill(process.processIdentifier, SIGTERM)
@@ -148,8 +131,8 @@ import Testing
         #expect(try await Self.waitForExit(process) == 0)
     }
 
-    @Test func unknownServiceNamesAreRefused() async throws {
-        let (status, _, error) = try await Self.run(
+    @Test func unknownServiceNamesAreRefused() throws {
+        let (status, _, error) = try Self.run(
             "enoki-examples",
             ["run", "nosuch_service", "--broker", "amqp://127.0.0.1"]
         )
@@ -161,21 +144,21 @@ import Testing
         )
     }
 
-    @Test func showConfigSubstitutesTheEnvironment() async throws {
+    @Test func showConfigSubstitutesTheEnvironment() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-config-\(UUID().uuidString).yaml"
         )
         try
             "AMQP_URI: ${BROKER:amqp://guest:guest@localhost}\nmax_workers: ${WORKERS:10}\nWEB_SERVER_ADDRESS: '0.0.0.0:8000'\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let (status, output, _) = try await Self.run(
+        let (status, output, _) = try Self.run(
             "enoki",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]
         )
         #expect(status == 0)
         #expect(output == "AMQP_URI: amqp://guest:guest@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
-        let (examples, same, _) = try await Self.run(
+        let (examples, same, _) = try Self.run(
             "enoki-examples",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]
