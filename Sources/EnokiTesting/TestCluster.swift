@@ -172,14 +172,14 @@ public struct TestCluster: Sendable {
         _ body: (String, String) async throws -> Result
     ) async throws -> Result {
         let name = "enoki-test-" + UUID().uuidString.prefix(10).lowercased()
-        try virtualHosts.create(name)
+        try await virtualHosts.create(name)
         let url = Self.url(self.brokerURL, virtualHost: name)
         do {
             let result = try await body(name, url)
-            try? virtualHosts.delete(name)
+            try? await virtualHosts.delete(name)
             return result
         } catch {
-            try? virtualHosts.delete(name)
+            try? await virtualHosts.delete(name)
             throw error
         }
     }

@@ -26,35 +26,28 @@ public struct VirtualHosts: Sendable {
     }
 
     /// Makes a virtual host and gives `user` every permission on it.
-    public func create(_ name: String, user: String = "guest") throws {
-        try self.run(["add_vhost", name])
-        try self.run(["set_permissions", "-p", name, user, ".*", ".*", ".*"])
+    public func create(_ name: String, user: String = "guest") async throws {
+        try await self.run(["add_vhost", name])
+        try await self.run(["set_permissions", "-p", name, user, ".*", ".*", ".*"])
     }
 
     /// Removes a virtual host and everything in it.
-    public func delete(_ name: String) throws {
-        try self.run(["delete_vhost", name])
+    public func delete(_ name: String) async throws {
+        try await self.run(["delete_vhost", name])
     }
 
-    /// Runs `rabbitmqctl` with arguments and returns its output.
+    /// Runs `rabbitmqctl` with arguments and returns its output, without holding a thread of the concurrency pool
+    /// while it runs (``ChildProcess``).
     @discardableResult
-    public func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = self.command + ["-q"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+    public func run(_ arguments: [String]) async throws -> String {
+        let outcome = try await ChildProcess.run(self.command + ["-q"] + arguments)
+        guard outcome.status == 0 else {
             throw EnokiError(
                 .configuration,
-                "\((self.command + arguments).joined(separator: " ")) failed (\(process.terminationStatus)): \(output)"
+                "\((self.command + arguments).joined(separator: " ")) failed (\(outcome.status)): "
+                    + outcome.output + outcome.errors
             )
         }
-        return output
+        return outcome.output
     }
 }

@@ -13,7 +13,7 @@ import Testing
         try await TestCluster.run(EchoService.self, RelayService.self) { cluster in
             _ = try await cluster.rpc.relay_test.relay_dynamic("x")
             let vhosts = VirtualHosts()
-            let queues = try vhosts.run([
+            let queues = try await vhosts.run([
                 "list_queues", "-p", cluster.virtualHost, "name", "durable", "auto_delete", "exclusive", "arguments",
             ])
             let rows = queues.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
@@ -23,17 +23,17 @@ import Testing
             #expect(Array(reply[1...]) == ["true", "false", "false", #"[{"x-expires",300000}]"#])
             let standalone = try #require(rows.first { $0.first?.hasPrefix("rpc.reply-standalone_rpc_proxy-") == true })
             #expect(standalone[1] == "true")
-            let bindings = try vhosts.run([
+            let bindings = try await vhosts.run([
                 "list_bindings", "-p", cluster.virtualHost, "source_name", "destination_name", "routing_key",
             ])
             #expect(bindings.contains("nameko-rpc\trpc-echo_test\techo_test.*"))
             let replyKey = String(reply[0].dropFirst("rpc.reply-relay_test-".count))
             #expect(bindings.contains("nameko-rpc\t\(reply[0])\t\(replyKey)"))
-            let exchanges = try vhosts.run([
+            let exchanges = try await vhosts.run([
                 "list_exchanges", "-p", cluster.virtualHost, "name", "type", "durable", "auto_delete",
             ])
             #expect(exchanges.contains("nameko-rpc\ttopic\ttrue\tfalse"))
-            let consumers = try vhosts.run([
+            let consumers = try await vhosts.run([
                 "list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count",
             ])
             #expect(consumers.contains("rpc-echo_test\ttrue\t10"))
@@ -42,7 +42,7 @@ import Testing
 
     @Test func prefetchIsItsOwnSetting() async throws {
         try await TestCluster.run(EchoService.self, config: ["max_workers": 3, "PREFETCH_COUNT": 7]) { cluster in
-            let consumers = try VirtualHosts().run([
+            let consumers = try await VirtualHosts().run([
                 "list_consumers", "-p", cluster.virtualHost, "queue_name", "prefetch_count",
             ])
             #expect(consumers.contains("rpc-echo_test\t7"))

@@ -14,31 +14,22 @@ import Testing
             .deletingLastPathComponent().appendingPathComponent(".build/debug")
     }
 
-    /// Runs a command to the end and returns its exit status, standard output and standard error.
+    /// Runs a command to the end and returns its exit status, standard output and standard error (without holding
+    /// a concurrency thread while it runs).
     static func run(
         _ executable: String,
         _ arguments: [String],
         environment: [String: String] = [:]
-    ) throws
+    ) async throws
         -> (Int32, String, String)
     {
-        let process = Process()
-        process.executableURL = self.bin.appendingPathComponent(executable)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self)
+        let outcome = try await ChildProcess.run(
+            [self.bin.appendingPathComponent(executable).path] + arguments,
+            environment: env
         )
+        return (outcome.status, outcome.output, outcome.errors)
     }
 
     /// Starts a long-running command with its standard error in a file.
@@ -94,15 +85,15 @@ import Testing
             )
             #expect(output.contains("Connected to \(redacted)"))
             #expect(!output.contains("guest:guest"))
-            let (status, result, _) = try Self.run(
+            let (status, result, _) = try await Self.run(
                 "enoki",
                 ["call", "service_x.remote_method", "hellø", "--broker", uri]
             )
             #expect(status == 0)
             #expect(result == "\"hellø-x-y\"\n")
-            let (_, greeting, _) = try Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
+            let (_, greeting, _) = try await Self.run("enoki", ["call", "greet_service.greet", "--broker", uri])
             #expect(greeting == "\"Hello !\"\n")
-            let (failed, _, error) = try Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
+            let (failed, _, error) = try await Self.run("enoki", ["call", "greet_service.nosuch", "--broker", uri])
             #expect(failed != 0)
             #expect(error.contains("MethodNotFound nosuch"))
             kill(process.processIdentifier, SIGTERM)
@@ -131,8 +122,8 @@ import Testing
         #expect(try await Self.waitForExit(process) == 0)
     }
 
-    @Test func unknownServiceNamesAreRefused() throws {
-        let (status, _, error) = try Self.run(
+    @Test func unknownServiceNamesAreRefused() async throws {
+        let (status, _, error) = try await Self.run(
             "enoki-examples",
             ["run", "nosuch_service", "--broker", "amqp://127.0.0.1"]
         )
@@ -144,21 +135,21 @@ import Testing
         )
     }
 
-    @Test func showConfigSubstitutesTheEnvironment() throws {
+    @Test func showConfigSubstitutesTheEnvironment() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-config-\(UUID().uuidString).yaml"
         )
         try
             "AMQP_URI: ${BROKER:amqp://guest:guest@localhost}\nmax_workers: ${WORKERS:10}\nWEB_SERVER_ADDRESS: '0.0.0.0:8000'\n"
             .write(to: file, atomically: true, encoding: .utf8)
-        let (status, output, _) = try Self.run(
+        let (status, output, _) = try await Self.run(
             "enoki",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]
         )
         #expect(status == 0)
         #expect(output == "AMQP_URI: amqp://guest:guest@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
-        let (examples, same, _) = try Self.run(
+        let (examples, same, _) = try await Self.run(
             "enoki-examples",
             ["show-config", "--config", file.path],
             environment: ["WORKERS": "4"]

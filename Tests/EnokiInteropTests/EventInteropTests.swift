@@ -96,17 +96,17 @@ import Testing
     /// queues with the same flags, and share all but the broadcast ones.
     @Test func handlerQueuesAreTheSameInBothLanguages() async throws {
         try await withPeers { peers, vhost, uri in
-            let listQueues = {
-                try VirtualHosts().run([
+            let listQueues = { () async throws -> [[String]] in
+                try await VirtualHosts().run([
                     "list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments",
                 ])
                 .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
                 .filter { $0.first?.hasPrefix("evt-") == true }
             }
             let python = try await peers.python(uri: uri, module: "interop_events")
-            let pythonOnly = try listQueues()
+            let pythonOnly = try await listQueues()
             let swift = try await peers.swift(uri: uri, names: ["py_handlers"])
-            let both = try listQueues()
+            let both = try await listQueues()
             #expect(!python.log.contains("PRECONDITION_FAILED"))
             #expect(!swift.log.contains("PRECONDITION_FAILED"))
             func flags(_ rows: [[String]], _ prefix: String) -> [[String]] {

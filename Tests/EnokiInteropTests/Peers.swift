@@ -174,37 +174,15 @@ enum PythonPeer {
     /// Runs a Python script from the test folder and returns its standard output.
     static func run(_ arguments: [String], stdin: String? = nil) async throws -> String {
         try Paths.checkPython()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.python)
-        process.arguments = arguments
-        process.currentDirectoryURL = Paths.pythonScripts
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        if let stdin {
-            let input = Pipe()
-            process.standardInput = input
-            try process.run()
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        } else {
-            try process.run()
+        let outcome = try await ChildProcess.run(
+            [Paths.python] + arguments,
+            input: stdin,
+            directory: Paths.pythonScripts.path
+        )
+        guard outcome.status == 0 else {
+            throw PeerError("python \(arguments.joined(separator: " ")) failed:\n\(outcome.errors)")
         }
-        let (out, err) = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let out = output.fileHandleForReading.readDataToEndOfFile()
-                let err = errors.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (out, err))
-            }
-        }
-        guard process.terminationStatus == 0 else {
-            throw PeerError(
-                "python \(arguments.joined(separator: " ")) failed:\n\(String(decoding: err, as: UTF8.self))"
-            )
-        }
-        return String(decoding: out, as: UTF8.self)
+        return outcome.output
     }
 }
 

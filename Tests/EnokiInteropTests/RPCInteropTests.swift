@@ -45,7 +45,7 @@ import Testing
             _ = try await PythonPeer.call(uri: uri, service: "py_echo", method: "nothing")
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in
                 _ = try await rpc.py_echo.nothing()
-                let rows = try VirtualHosts().run([
+                let rows = try await VirtualHosts().run([
                     "list_queues", "-p", vhost, "name", "durable", "auto_delete", "exclusive", "arguments",
                 ])
                 .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }

@@ -91,7 +91,7 @@ struct WithDatabase {
                 throw Failure()
             }
         }
-        let hosts = try VirtualHosts().run(["list_vhosts"])
+        let hosts = try await VirtualHosts().run(["list_vhosts"])
         #expect(!virtualHost.isEmpty)
         #expect(!hosts.contains(virtualHost))
     }
