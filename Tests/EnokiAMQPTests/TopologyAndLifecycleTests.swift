@@ -36,7 +36,7 @@ import Testing
             let consumers = try await vhosts.run([
                 "list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count",
             ])
-            #expect(consumers.contains("rpc-echo_test\ttrue\t10"))
+            #expect(consumers.contains("rpc-echo_test\ttrue\t20"))
         }
     }
 

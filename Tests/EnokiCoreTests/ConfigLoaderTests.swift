@@ -72,7 +72,7 @@ import Testing
         )
         #expect(config.amqpURI == "amqp://guest:guest@127.0.0.1")
         #expect(config.maxWorkers == 4)
-        #expect(config.prefetchCount == 4)
+        #expect(config.prefetchCount == 8)
         #expect(config.parentCallsTracked == 3)
         #expect(config.rpcExchange == "custom-rpc")
         #expect(config.heartbeat == 30)

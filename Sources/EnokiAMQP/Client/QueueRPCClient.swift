@@ -86,7 +86,7 @@ public final class QueueRPCClient: Sendable {
         timeout: Duration? = nil
     ) async throws -> ByteBuffer {
         try await self.startTask().value
-        let correlationID = UUID().uuidString.lowercased()
+        let correlationID = RandomUUID.make()
         let slot = ReplySlot()
         let replyTo = self.state.withLock { state -> String? in
             state.slots[correlationID] = slot

@@ -28,7 +28,7 @@ public enum EventHandlerQueue {
 
     /// A random broadcast identifier, as Nameko makes one: 32 hexadecimal digits.
     public static func randomIdentifier() -> String {
-        String(UUID().uuidString.lowercased().filter { $0 != "-" })
+        String(RandomUUID.make().filter { $0 != "-" })
     }
 
     /// The queue of a handler.

@@ -30,7 +30,7 @@ struct RPCCaller: Sendable {
         timeout: Duration?
     ) async throws -> JSONValue {
         try await self.ready()
-        let correlationID = UUID().uuidString.lowercased()
+        let correlationID = RandomUUID.make()
         let slot = self.listener.expect(correlationID)
         let confirmation: PublishConfirmation
         do {

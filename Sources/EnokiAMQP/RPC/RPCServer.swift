@@ -153,8 +153,10 @@ struct RPCServer: Sendable {
         return RemoteError(type: "TypeError", module: "builtins", message: message)
     }
 
-    /// Sends the reply from a worker, then acks the request once the broker has confirmed the reply.
+    /// Sends the reply from a worker; the request is acknowledged once the broker has confirmed the reply.
     ///
+    /// The worker hands the reply over and is done: the confirm and the acknowledgement happen on the event loop,
+    /// bounded by the prefetch window, and a graceful stop waits for them (``ServiceEndpoint/waitForReplies()``).
     /// A worker killed with its container sends nothing and acks nothing: its request goes back to the queue.
     func reply(_ result: Result<JSONValue, any Error>, to replyTo: String, request: AMQPDelivery) async {
         if Task.isCancelled {
@@ -165,22 +167,35 @@ struct RPCServer: Sendable {
         case .success(let value): body = RPCMessage.replyBody(result: value)
         case .failure(let error): body = RPCMessage.replyBody(error: RemoteError.from(error))
         }
+        let endpoint = self.endpoint
+        let logger = self.logger
+        let queueName = self.queueName
+        endpoint.replyStarted()
         do {
-            let confirmation = try await self.endpoint.transport.publish(
+            try await endpoint.transport.publish(
                 body,
                 exchange: self.config.rpcExchange,
                 routingKey: replyTo,
-                mandatory: false,
                 properties: RPCMessage.replyProperties(correlationID: request.properties.correlationID)
-            )
-            _ = try await confirmation.outcome()
-            try request.ack()
+            ) { outcome in
+                switch outcome {
+                case .success:
+                    try? request.ack()
+                case .failure(let error):
+                    // Not acknowledged: the broker gives the request to an instance again.
+                    logger.warning(
+                        "could not send a reply; the request goes back to its queue",
+                        metadata: ["queue": "\(queueName)", "error": "\(error)"]
+                    )
+                }
+                endpoint.replyFinished()
+            }
         } catch {
-            // Not acknowledged: the broker gives the request to an instance again.
-            self.logger.warning(
+            logger.warning(
                 "could not send a reply; the request goes back to its queue",
-                metadata: ["queue": "\(self.queueName)", "error": "\(error)"]
+                metadata: ["queue": "\(queueName)", "error": "\(error)"]
             )
+            endpoint.replyFinished()
         }
     }
 

@@ -7,7 +7,6 @@ import EnokiCore
 import FoundationEssentials
 import Logging
 import NIOCore
-import NIOPosix
 import Synchronization
 
 /// The reply queue of a caller (a container's RPC proxies, or a standalone client), declared as Python Nameko
@@ -24,7 +23,7 @@ final class ReplyListener: Sendable {
     private let logger: Logger
 
     init(callerName: String, logger: Logger) {
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         self.routingKey = id
         self.queueName = "rpc.reply-\(callerName)-\(id)"
         self.logger = logger
@@ -109,12 +108,9 @@ final class ReplySlot: Sendable {
         }
     }
 
-    /// Fails the slot with `error` after `timeout`, unless a reply came first.
-    func expire(after timeout: Duration, with error: @escaping @Sendable () -> any Error) -> Scheduled<Void> {
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-        return MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(nanoseconds)) {
-            self.complete(.failure(error()))
-        }
+    /// Fails the slot with `error` after `timeout`, unless a reply came first; cancel the result when the reply
+    /// came.
+    func expire(after timeout: Duration, with error: @escaping @Sendable () -> any Error) -> ReplyTimeouts.Timer {
+        ReplyTimeouts.shared.arm(self, after: timeout, error: error)
     }
 }

@@ -29,6 +29,8 @@ final class ServiceEndpoint: Sendable {
         var channel: AMQPChannel?
         var entrypointTags: [ConsumerTag] = []
         var stopped = false
+        var repliesInFlight = 0
+        var replyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     let serviceName: String
@@ -158,6 +160,40 @@ final class ServiceEndpoint: Sendable {
             try? await channel.cancel(consumerTag: tag)
         }
     }
+
+    // MARK: Replies awaiting their confirm
+
+    /// A worker handed a reply over; its request is acknowledged when the broker confirms it.
+    func replyStarted() {
+        self.state.withLock { $0.repliesInFlight += 1 }
+    }
+
+    /// The broker confirmed a reply (and its request was acknowledged), or the reply failed.
+    func replyFinished() {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.repliesInFlight -= 1
+            guard state.repliesInFlight == 0 else { return [] }
+            defer { state.replyWaiters = [] }
+            return state.replyWaiters
+        }
+        for waiter in waiters {
+            waiter.resume()
+        }
+    }
+
+    /// Waits until every reply handed over is confirmed and its request acknowledged, so that a graceful stop
+    /// leaves no answered request to be redelivered. A connection that drops fails the replies, which ends the
+    /// wait too.
+    func waitForReplies() async {
+        await withCheckedContinuation { continuation in
+            let done = self.state.withLock { state -> Bool in
+                if state.repliesInFlight == 0 { return true }
+                state.replyWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
 }
 
 /// The endpoints of a runner's containers, by service name.
@@ -173,7 +209,19 @@ final class ServiceEndpoints: SharedExtension {
         }
     }
 
+    /// Waits for the replies the endpoints' workers handed over (the containers have stopped), before the
+    /// transport, made earlier and so stopped later, closes the connections.
     func stop() async {
+        let endpoints = self.endpoints.withLock { endpoints in
+            defer { endpoints = [:] }
+            return Array(endpoints.values)
+        }
+        for endpoint in endpoints {
+            await endpoint.waitForReplies()
+        }
+    }
+
+    func kill() async {
         self.endpoints.withLock { $0 = [:] }
     }
 }

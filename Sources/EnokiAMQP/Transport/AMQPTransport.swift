@@ -6,6 +6,7 @@ public import EnokiAMQPClient
 public import EnokiCore
 public import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The broker connections of a runner: one for consuming and one for publishing (so that the broker's flow
@@ -43,10 +44,14 @@ public final class AMQPTransport: SharedExtension {
         let holder = SetupHolder()
         let consumerConfiguration = try config.amqpConfiguration(connectionName: "enoki consumer")
         let publisherConfiguration = try config.amqpConfiguration(connectionName: "enoki publisher")
-        self.consumer = AMQPClient(configuration: consumerConfiguration, logger: logger) { connection in
+        // Both connections live on one event loop: a reply confirmed on the publisher connection then acknowledges
+        // its request on the consumer connection without waking another thread.
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.consumer = AMQPClient(configuration: consumerConfiguration, eventLoopGroup: eventLoop, logger: logger) {
+            connection in
             try await holder.transport?.consumerConnected(connection)
         }
-        self.publisher = AMQPClient(configuration: publisherConfiguration, logger: logger)
+        self.publisher = AMQPClient(configuration: publisherConfiguration, eventLoopGroup: eventLoop, logger: logger)
         holder.transport = self
     }
 
@@ -191,6 +196,38 @@ public final class AMQPTransport: SharedExtension {
                     mandatory: mandatory,
                     properties: properties
                 )
+            } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
+                attempt += 1
+                self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Publishes with publisher confirms without waiting for anything: `whenConfirmed` gets the broker's answer on
+    /// the event loop. If the channel has failed, publishes once more on a new one, as ``publish(_:exchange:routingKey:mandatory:properties:declaring:queues:)``
+    /// does.
+    ///
+    /// It does not slow down when the socket is backed up; it is for what something else bounds, such as the
+    /// replies to a consumer's prefetch window. A worker that replies this way hands its reply over without
+    /// waiting for the broker, so the confirm and the acknowledgement that follows it never wake a thread.
+    func publish(
+        _ body: ByteBuffer,
+        exchange: String,
+        routingKey: String,
+        properties: BasicProperties,
+        whenConfirmed: @escaping @Sendable (Result<PublishOutcome, AMQPError>) -> Void
+    ) async throws {
+        var attempt = 0
+        while true {
+            do {
+                let channel = try await self.publisherChannel()
+                try channel.publishWithoutWaiting(
+                    body,
+                    exchange: exchange,
+                    routingKey: routingKey,
+                    properties: properties
+                ).whenConfirmed(whenConfirmed)
+                return
             } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
                 attempt += 1
                 self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])

@@ -46,7 +46,7 @@ public struct WorkerContext: Sendable {
         parentStack: [String] = [],
         data: JSONObject = [:],
         parentCallsTracked: Int = WorkerContext.defaultParentCallsTracked,
-        id: String = UUID().uuidString.lowercased()
+        id: String = RandomUUID.make()
     ) {
         self.serviceName = serviceName
         self.methodName = methodName
