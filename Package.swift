@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki", targets: ["EnokiTool"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
+        .executable(name: "enoki-bench", targets: ["EnokiBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -123,15 +124,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the benchmark tools share: options, closed-loop load, latency percentiles.
+        .target(name: "EnokiBenchSupport", dependencies: ["EnokiAMQPClient"]),
         // Throughput and latency of the AMQP client through the real broker.
         .executableTarget(
             name: "EnokiAMQPBench",
             dependencies: [
                 "EnokiAMQPClient",
+                "EnokiBenchSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The framework benchmarks' Swift side: the echo service and the clients that drive it (bench/run.py).
+        .executableTarget(name: "EnokiBench", dependencies: ["Enoki", "EnokiBenchSupport"]),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
         .executableTarget(name: "EnokiInteropServices", dependencies: ["Enoki"], path: "Tests/InteropServices"),
         // Helpers for the tests that need the real broker.

@@ -4,6 +4,7 @@
 
 import DequeModule
 import EnokiAMQPClient
+import EnokiBenchSupport
 import Foundation
 import NIOCore
 import Synchronization
@@ -137,70 +138,37 @@ enum Echo {
         }
 
         let body = ByteBuffer(string: #"{"args": [""# + String(repeating: "x", count: payload) + #""], "kwargs": {}}"#)
-        let clock = ContinuousClock()
-        let begin = clock.now
-        let measureFrom = begin + .milliseconds(Int64(warmup * 1000))
-        let measureTo = measureFrom + .milliseconds(Int64(duration * 1000))
-        let counter = Counter()
-
-        let results = try await withThrowingTaskGroup(of: (Int, [Double], Int).self) { group in
-            for _ in 0..<inFlight {
-                group.addTask(executorPreference: onEventLoop ? connection.executor : nil) {
-                    var measured = 0
-                    var latencies: [Double] = []
-                    var bad = 0
-                    while clock.now < measureTo {
-                        let id = counter.next()
-                        let correlationID = String(id)
-                        let slot = router.expect(correlationID)
-                        let sent = clock.now
-                        let confirmation = try await channel.publish(
-                            body,
-                            exchange: Self.exchange,
-                            routingKey: "echo.echo",
-                            mandatory: mandatory,
-                            properties: BasicProperties(
-                                contentType: "application/json",
-                                contentEncoding: "utf-8",
-                                headers: callStackHeader
-                                    ? ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])]
-                                    : nil,
-                                deliveryMode: 2,
-                                priority: 0,
-                                correlationID: correlationID,
-                                replyTo: replyKey
-                            )
-                        )
-                        // A reply proves the request was routed; only a return or a nack (which come instead of a
-                        // reply) needs the confirm, so the call ends with whichever comes first.
-                        confirmation.whenConfirmed { result in
-                            switch result {
-                            case .success(.acked), .success(.unconfirmed): return
-                            case .success(.returned), .success(.nacked), .failure: slot.fulfil(nil)
-                            }
-                        }
-                        guard let reply = await slot.value(), reply.readableBytes >= payload else {
-                            bad += 1
-                            continue
-                        }
-                        let received = clock.now
-                        if received >= measureFrom && received <= measureTo {
-                            measured += 1
-                            if sent >= measureFrom {
-                                latencies.append(nanoseconds(received - sent) / 1000)
-                            }
-                        }
-                    }
-                    return (measured, latencies, bad)
+        let load = ClosedLoad(inFlight: inFlight, duration: duration, warmup: warmup)
+        let result = try await load.run(on: onEventLoop ? connection.executor : nil) { number in
+            let correlationID = String(number)
+            let slot = router.expect(correlationID)
+            let confirmation = try await channel.publish(
+                body,
+                exchange: Self.exchange,
+                routingKey: "echo.echo",
+                mandatory: mandatory,
+                properties: BasicProperties(
+                    contentType: "application/json",
+                    contentEncoding: "utf-8",
+                    headers: callStackHeader
+                        ? ["nameko.call_id_stack": .array([.string("enoki_bench.call.\(correlationID)")])]
+                        : nil,
+                    deliveryMode: 2,
+                    priority: 0,
+                    correlationID: correlationID,
+                    replyTo: replyKey
+                )
+            )
+            // A reply proves the request was routed; only a return or a nack (which come instead of a reply)
+            // needs the confirm, so the call ends with whichever comes first.
+            confirmation.whenConfirmed { result in
+                switch result {
+                case .success(.acked), .success(.unconfirmed): return
+                case .success(.returned), .success(.nacked), .failure: slot.fulfil(nil)
                 }
             }
-            var total = (0, [Double](), 0)
-            for try await (measured, latencies, bad) in group {
-                total.0 += measured
-                total.1 += latencies
-                total.2 += bad
-            }
-            return total
+            guard let reply = await slot.value() else { return false }
+            return reply.readableBytes >= payload
         }
         print(
             String(
@@ -208,8 +176,8 @@ enum Echo {
                 label,
                 inFlight,
                 payload,
-                Double(results.0) / duration
-            ) + LatencySummary(samples: results.1).description + " total=\(counter.value) bad=\(results.2)"
+                Double(result.measured) / duration
+            ) + LatencySummary(samples: result.latencies).description + " total=\(result.total) bad=\(result.failed)"
         )
         await connection.close()
     }
@@ -264,11 +232,4 @@ final class ReplySlot: Sendable {
             if let done { continuation.resume(returning: done) }
         }
     }
-}
-
-/// Numbers the calls.
-final class Counter: Sendable {
-    private let count = Atomic<UInt64>(0)
-    func next() -> UInt64 { self.count.wrappingAdd(1, ordering: .relaxed).newValue }
-    var value: UInt64 { self.count.load(ordering: .relaxed) }
 }

@@ -4,6 +4,7 @@
 
 import DequeModule
 import EnokiAMQPClient
+import EnokiBenchSupport
 import Foundation
 import NIOCore
 import Synchronization

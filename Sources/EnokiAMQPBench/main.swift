@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import EnokiAMQPClient
+import EnokiBenchSupport
 import Foundation
 
 // Measures the AMQP client through the real broker and prints RESULT lines in the format of the rabbitmq-c

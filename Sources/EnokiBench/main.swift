@@ -1,0 +1,33 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Enoki
+import EnokiBenchSupport
+import Foundation
+
+// The framework benchmarks' Swift side (bench/run.py drives it next to Python Nameko):
+//
+//   enoki-bench run echo [--broker URI | --config FILE]   the echo service, on its own
+//   enoki-bench rpc [-w INFLIGHT] [-d SECONDS] [-W WARMUP] [-s PAYLOAD] [-S SERVICE]
+//       calls SERVICE.echo(x) (default service echo) through a ClusterRPCClient with INFLIGHT calls in flight
+//   enoki-bench events [-n N] [-w WINDOW] [-S SERVICE]
+//       dispatches N bench_source.ping events (WINDOW at a time) and waits until SERVICE.events_seen() has grown
+//       by N
+//
+// The client commands find the broker in AMQP_URL, or AMQP_HOST/AMQP_PORT/AMQP_USER/AMQP_PASS/AMQP_VHOST.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "rpc":
+        try await RPCLoad.run(BenchOptions(arguments.dropFirst()))
+    case "events":
+        try await EventLoad.run(BenchOptions(arguments.dropFirst()))
+    default:
+        await ServiceCommandLine.main(services: [EchoService.self])
+    }
+} catch {
+    FileHandle.standardError.write(Data("enoki-bench: \(error)\n".utf8))
+    exit(1)
+}
