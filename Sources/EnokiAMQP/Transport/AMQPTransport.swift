@@ -182,24 +182,17 @@ public final class AMQPTransport: SharedExtension {
         declaring exchanges: [ExchangeSpec] = [],
         queues: [QueueSpec] = []
     ) async throws -> PublishConfirmation {
-        var attempt = 0
-        while true {
-            do {
-                let channel = try await self.publisherChannel()
-                if !exchanges.isEmpty || !queues.isEmpty {
-                    try await self.declare(exchanges: exchanges, queues: queues, on: channel)
-                }
-                return try await channel.publish(
-                    body,
-                    exchange: exchange,
-                    routingKey: routingKey,
-                    mandatory: mandatory,
-                    properties: properties
-                )
-            } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
-                attempt += 1
-                self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
+        try await self.onPublisherChannel { channel in
+            if !exchanges.isEmpty || !queues.isEmpty {
+                try await self.declare(exchanges: exchanges, queues: queues, on: channel)
             }
+            return try await channel.publish(
+                body,
+                exchange: exchange,
+                routingKey: routingKey,
+                mandatory: mandatory,
+                properties: properties
+            )
         }
     }
 
@@ -217,17 +210,24 @@ public final class AMQPTransport: SharedExtension {
         properties: BasicProperties,
         whenConfirmed: @escaping @Sendable (Result<PublishOutcome, AMQPError>) -> Void
     ) async throws {
+        try await self.onPublisherChannel { channel in
+            try channel.publishWithoutWaiting(
+                body,
+                exchange: exchange,
+                routingKey: routingKey,
+                properties: properties
+            ).whenConfirmed(whenConfirmed)
+        }
+    }
+
+    /// Runs `body` on the publisher channel; if the channel or connection fails on the way, once more on a new one.
+    private func onPublisherChannel<Result>(
+        _ body: (AMQPChannel) async throws -> Result
+    ) async throws -> Result {
         var attempt = 0
         while true {
             do {
-                let channel = try await self.publisherChannel()
-                try channel.publishWithoutWaiting(
-                    body,
-                    exchange: exchange,
-                    routingKey: routingKey,
-                    properties: properties
-                ).whenConfirmed(whenConfirmed)
-                return
+                return try await body(try await self.publisherChannel())
             } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
                 attempt += 1
                 self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
