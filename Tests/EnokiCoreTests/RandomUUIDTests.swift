@@ -29,4 +29,19 @@ import Testing
         // The random bits are spread over the whole text, not only its tail.
         #expect(Set(made.map { $0.prefix(8) }).count > 9_900)
     }
+
+    @Test func doesNotRepeatAcrossConcurrentCallers() async {
+        // The random bytes are read in blocks of 256 UUIDs and shared: eight callers at once, each taking many
+        // blocks' worth, never get the same one.
+        let made = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<2_000).map { _ in RandomUUID.make() } }
+            }
+            var all: [String] = []
+            for await part in group { all += part }
+            return all
+        }
+        #expect(made.count == 16_000)
+        #expect(Set(made).count == 16_000)
+    }
 }
