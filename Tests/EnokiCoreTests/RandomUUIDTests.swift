@@ -31,8 +31,7 @@ import Testing
     }
 
     @Test func doesNotRepeatAcrossConcurrentCallers() async {
-        // The random bytes are read in blocks of 256 UUIDs and shared: eight callers at once, each taking many
-        // blocks' worth, never get the same one.
+        // Calls and workers on many threads take ids at once: eight concurrent callers never get the same one.
         let made = await withTaskGroup(of: [String].self) { group in
             for _ in 0..<8 {
                 group.addTask { (0..<2_000).map { _ in RandomUUID.make() } }
