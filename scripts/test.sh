@@ -18,4 +18,13 @@ export RABBITMQCTL="${RABBITMQCTL:-$ROOT/scripts/broker.sh ctl}"
 swift build --build-tests
 ENOKI_BIN="$(swift build --show-bin-path)"
 export ENOKI_BIN
-swift test --skip-build "$@"
+# Line-buffered output, so that the log names a test as soon as it starts or ends.
+run_tests() { stdbuf -oL -eL swift test --skip-build "$@"; }
+if [ "$#" -gt 0 ]; then
+    run_tests "$@"
+    exit
+fi
+# RunAloneTests change what every other test shares (a broker-wide memory alarm, a blocked concurrency pool):
+# they run on their own, after the rest.
+run_tests --skip RunAloneTests
+run_tests --filter RunAloneTests

@@ -8,7 +8,7 @@ import NIOCore
 import Synchronization
 import Testing
 
-@Suite struct CallbackConsumerTests {
+@Suite(.timeLimit(.minutes(3))) struct CallbackConsumerTests {
     @Test func deliveriesReachTheCallbackAndTheEndIsReported() async throws {
         let connection = try await Broker.connect()
         let channel = try await connection.openChannel()

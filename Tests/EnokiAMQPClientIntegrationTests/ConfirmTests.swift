@@ -9,7 +9,7 @@ import EnokiTestSupport
 import NIOCore
 import Testing
 
-@Suite struct ConfirmTests {
+@Suite(.timeLimit(.minutes(3))) struct ConfirmTests {
     @Test func confirmsAreAcks() async throws {
         let connection = try await Broker.connect()
         let channel = try await connection.openChannel()

@@ -10,7 +10,7 @@ import NIOCore
 import NIOSSL
 import Testing
 
-@Suite struct ConnectionTests {
+@Suite(.timeLimit(.minutes(3))) struct ConnectionTests {
     @Test func connectsAndNegotiates() async throws {
         let connection = try await Broker.connect(name: Broker.uniqueName("negotiate"))
         #expect(connection.isOpen)
@@ -127,7 +127,7 @@ import Testing
         let channel = try await connection.openChannel()
         let queue = try await channel.declareQueue("", exclusive: true)
         let consumer = try await channel.consume(queue: queue.name)
-        try Broker.closeConnections(named: name, reason: "test says bye")
+        try await Broker.closeConnections(named: name, reason: "test says bye")
         let reason = await connection.closed()
         #expect(reason.code == .connectionClosedByBroker)
         #expect(reason.replyCode == .connectionForced)

@@ -8,7 +8,7 @@ import EnokiTestSupport
 import NIOCore
 import Testing
 
-@Suite struct MessagingTests {
+@Suite(.timeLimit(.minutes(3))) struct MessagingTests {
     @Test func publishAndConsumeWithPropertiesAndHeaders() async throws {
         let connection = try await Broker.connect()
         let channel = try await connection.openChannel()

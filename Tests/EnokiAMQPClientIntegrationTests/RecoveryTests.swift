@@ -10,7 +10,7 @@ import NIOCore
 import Synchronization
 import Testing
 
-@Suite struct RecoveryTests {
+@Suite(.timeLimit(.minutes(3))) struct RecoveryTests {
     @Test func reconnectsAndLetsTheOwnerRestoreItsTopology() async throws {
         let name = Broker.uniqueName("recover")
         let queueName = Broker.uniqueName("recover-q")
@@ -35,7 +35,7 @@ import Testing
                 return
             }
             #expect(setups.load(ordering: .relaxed) == 1)
-            try Broker.closeConnections(named: name)
+            try await Broker.closeConnections(named: name)
             guard case .disconnected(let reason) = await iterator.next() else {
                 Issue.record("expected a disconnection")
                 return

@@ -8,7 +8,7 @@ import EnokiTestSupport
 import NIOCore
 import Testing
 
-@Suite struct TopologyTests {
+@Suite(.timeLimit(.minutes(3))) struct TopologyTests {
     @Test func declareBindUnbindPurgeDelete() async throws {
         let connection = try await Broker.connect()
         let channel = try await connection.openChannel()
@@ -117,9 +117,9 @@ import Testing
     }
 }
 
-/// Polls a condition for up to five seconds.
+/// Polls a condition for up to ten seconds.
 func waitUntil(
-    timeout: Duration = .seconds(5),
+    timeout: Duration = .seconds(10),
     _ condition: () async throws -> Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
@@ -128,5 +128,7 @@ func waitUntil(
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
+    // A last look: a busy machine may have kept this task from running until after the deadline.
+    if try await condition() { return }
     Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
 }

@@ -10,7 +10,7 @@ import Testing
 
 /// Requests that crash or silently drop in Python Nameko (nameko-wire §2.3, §4.9) get an error reply here,
 /// are acknowledged (never redelivered for ever), and the service keeps serving.
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(3))) struct BadInputTests {
     /// Sends raw requests to `echo_test` and reads the replies.
     struct RawCaller {
         let channel: AMQPChannel

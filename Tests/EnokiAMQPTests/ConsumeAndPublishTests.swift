@@ -52,7 +52,7 @@ struct QueueServer {
 }
 
 /// Raw messaging (nameko-wire §7) and RabbitMQ's RPC pattern, through the real broker.
-@Suite struct ConsumeAndPublishTests {
+@Suite(.timeLimit(.minutes(3))) struct ConsumeAndPublishTests {
     @Test func publisherReachesAConsumerWithContextAndExtraHeaders() async throws {
         try await TestCluster.run(Shop.self, Warehouse.self) { cluster in
             let waiter = cluster.waiter(Warehouse.self, "on_order")

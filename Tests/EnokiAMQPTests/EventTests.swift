@@ -69,7 +69,7 @@ struct Beta {
 }
 
 /// Events as nameko-wire §6 describes them, through the real broker.
-@Suite struct EventTests {
+@Suite(.timeLimit(.minutes(3))) struct EventTests {
     @Test func queuesAreNamedAndFlaggedAsNamekos() throws {
         let config = EnokiConfig()
         func queue(_ type: EventHandlerType, reliable: Bool = true) throws -> QueueSpec {

@@ -6,7 +6,7 @@ import Enoki
 import EnokiTesting
 import Testing
 
-@Suite struct RPCTests {
+@Suite(.timeLimit(.minutes(3))) struct RPCTests {
     @Test func argumentsBindAsPythonBindsThem() async throws {
         try await TestCluster.run(EchoService.self) { cluster in
             let echo = cluster.rpc.echo_test

@@ -8,7 +8,7 @@ import EnokiTesting
 import Logging
 import Testing
 
-@Suite struct TopologyAndLifecycleTests {
+@Suite(.timeLimit(.minutes(3))) struct TopologyAndLifecycleTests {
     @Test func queuesAndBindingsAreDeclaredAsNamekoDeclaresThem() async throws {
         try await TestCluster.run(EchoService.self, RelayService.self) { cluster in
             _ = try await cluster.rpc.relay_test.relay_dynamic("x")

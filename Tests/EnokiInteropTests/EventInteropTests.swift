@@ -9,7 +9,7 @@ import Testing
 
 /// The cross-language cases of nameko-wire §16 for events and messaging (3, 24–29), and RabbitMQ's RPC pattern
 /// against pika, with Python Nameko 2.14.1 as the peer.
-@Suite(.serialized) struct EventInteropTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct EventInteropTests {
     /// Asks `service.received()` until it lists `count` entries, and returns them.
     func received(_ service: String, count: Int, uri: String) async throws -> [JSONValue] {
         try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in

@@ -82,6 +82,8 @@ final class Subprocess: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // A last look: a busy machine may have kept this task from running until after the deadline.
+        if self.log.contains(text) { return }
         throw PeerError("\(self.name) did not write '\(text)' within \(timeout):\n\(self.log)")
     }
 

@@ -10,7 +10,7 @@ import NIOCore
 import Testing
 
 /// Python callers calling Swift services (nameko-wire §16, cases 16 to 19, 22 and 23).
-@Suite(.serialized) struct PythonCallsSwiftTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct PythonCallsSwiftTests {
     /// Cases 16, 18 and 19: ClusterRpcProxy and `call_async` against Swift; Swift's errors rebuild as Python's.
     @Test func clusterRpcProxyCallsSwift() async throws {
         try await withPeers { peers, _, uri in

@@ -10,7 +10,7 @@ import Testing
 
 /// The cross-language cases of nameko-wire §16 for RPC, with Python Nameko 2.14.1 as the peer. Each test runs in
 /// a virtual host of its own.
-@Suite(.serialized) struct RPCInteropTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct RPCInteropTests {
     /// Cases 1 and 2: Swift and Python instances of one service share its queue, whichever starts first.
     @Test(arguments: [true, false])
     func instancesShareTheQueueWithoutA406(swiftFirst: Bool) async throws {

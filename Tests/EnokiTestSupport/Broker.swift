@@ -60,13 +60,24 @@ public enum Broker {
 
     /// Runs `rabbitmqctl` against the test broker and returns its output.
     @discardableResult
-    public static func ctl(_ arguments: String...) throws -> String {
-        try self.ctl(arguments)
+    public static func ctl(_ arguments: String...) async throws -> String {
+        try await self.ctl(arguments)
     }
 
     /// Runs `rabbitmqctl` against the test broker and returns its output.
+    ///
+    /// `rabbitmqctl` starts an Erlang VM and takes a second or more; it runs on a thread of its own so that it
+    /// never holds one of the few threads of the concurrency pool that the other tests share.
     @discardableResult
-    public static func ctl(_ arguments: [String]) throws -> String {
+    public static func ctl(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.ctlBlocking(arguments) })
+            }
+        }
+    }
+
+    private static func ctlBlocking(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = self.repositoryRoot.appendingPathComponent("scripts/broker.sh")
         process.arguments = ["ctl", "-q"] + arguments
@@ -85,8 +96,8 @@ public enum Broker {
 
     /// Forces the broker to close the connections with the given `connection_name`, as an operator would with
     /// `rabbitmqctl close_connection`.
-    public static func closeConnections(named name: String, reason: String = "closed by the test") throws {
-        let listing = try self.ctl("list_connections", "pid", "client_properties")
+    public static func closeConnections(named name: String, reason: String = "closed by the test") async throws {
+        let listing = try await self.ctl("list_connections", "pid", "client_properties")
         let pids = listing.split(separator: "\n").filter { $0.contains("\"\(name)\"") }.compactMap { line in
             line.split(separator: "\t").first.map(String.init)
         }
@@ -94,13 +105,13 @@ public enum Broker {
             throw CommandFailed(command: "find connection \(name)", output: listing)
         }
         for pid in pids {
-            try self.ctl("close_connection", pid, reason)
+            try await self.ctl("close_connection", pid, reason)
         }
     }
 
     /// The `list_queues` row of a queue: name, durable, auto_delete, exclusive, arguments.
-    public static func queueInfo(_ name: String, vhost: String = "/") throws -> String? {
-        let listing = try self.ctl(
+    public static func queueInfo(_ name: String, vhost: String = "/") async throws -> String? {
+        let listing = try await self.ctl(
             "list_queues",
             "-p",
             vhost,

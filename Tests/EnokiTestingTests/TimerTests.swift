@@ -76,7 +76,7 @@ struct SlowTicker {
 }
 
 /// Timers (nameko-wire §8, case 31 of §16), on a clock the test drives.
-@Suite struct TimerTests {
+@Suite(.timeLimit(.minutes(3))) struct TimerTests {
     /// Runs `service` on `clock` until `runs` runs have started, moving the clock to each next deadline.
     func drive<S: ServiceDefinition>(
         _ service: S.Type,

@@ -21,7 +21,7 @@ struct WithDatabase {
 }
 
 /// The toolkit's own behaviour, beyond the guide's examples.
-@Suite struct ToolkitTests {
+@Suite(.timeLimit(.minutes(3))) struct ToolkitTests {
     @Test func dependenciesWithoutADoubleMustBeGiven() throws {
         let error = #expect(throws: EnokiError.self) { try WorkerFactory.make(WithDatabase.self) }
         #expect(error?.message.contains("dependency 'db' of WithDatabase") == true)
