@@ -4,6 +4,7 @@
 
 public import EnokiCore
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +19,8 @@ import Darwin
 /// threads as the machine has cores: on two cores, two such waits stop every other test of the process. Here the
 /// command is started with `posix_spawn` and waited for with `waitpid` on a thread of its own, outside both the
 /// concurrency pool and Dispatch (which Foundation's `Process` uses to learn that a child exited); its output goes
-/// through files, so that no pipe fills up.
+/// through files, so that no pipe fills up. Cancelling the task that waits kills the command (`SIGKILL`); its outcome
+/// then has status 137.
 public enum ChildProcess {
     /// What a command did.
     public struct Outcome: Sendable {
@@ -43,15 +45,64 @@ public enum ChildProcess {
         directory: String? = nil,
         environment: [String: String]? = nil
     ) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(
-                    with: Result {
-                        try self.runBlocking(arguments, input: input, directory: directory, environment: environment)
-                    }
-                )
+        let child = Child()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(
+                        with: Result {
+                            try self.runBlocking(
+                                arguments,
+                                input: input,
+                                directory: directory,
+                                environment: environment,
+                                child: child
+                            )
+                        }
+                    )
+                }
+                thread.start()
             }
-            thread.start()
+        } onCancel: {
+            child.cancel()
+        }
+    }
+
+    /// The running command, which a cancellation kills.
+    private final class Child: Sendable {
+        private enum State {
+            case starting
+            case running(pid_t)
+            case cancelled
+            case exited
+        }
+
+        private let state = Mutex(State.starting)
+
+        /// The command started; when the wait was cancelled meanwhile, it is killed at once.
+        func started(_ pid: pid_t) {
+            self.state.withLock { state in
+                if case .cancelled = state {
+                    kill(pid, SIGKILL)
+                } else {
+                    state = .running(pid)
+                }
+            }
+        }
+
+        /// The command exited and is not reaped yet: its process id cannot belong to another process.
+        func exited() {
+            self.state.withLock { $0 = .exited }
+        }
+
+        func cancel() {
+            self.state.withLock { state in
+                if case .running(let pid) = state {
+                    kill(pid, SIGKILL)
+                }
+                if case .exited = state { return }
+                state = .cancelled
+            }
         }
     }
 
@@ -59,7 +110,8 @@ public enum ChildProcess {
         _ arguments: [String],
         input: String?,
         directory: String?,
-        environment: [String: String]?
+        environment: [String: String]?,
+        child: Child
     ) throws -> Outcome {
         guard !arguments.isEmpty else {
             throw EnokiError(.configuration, "no command to run")
@@ -100,6 +152,11 @@ public enum ChildProcess {
         guard spawned == 0 else {
             throw EnokiError(.configuration, "could not start \(program): \(String(cString: strerror(spawned)))")
         }
+        child.started(pid)
+        // Wait without reaping first, so that a cancellation never signals a process id that was reused.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        child.exited()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)

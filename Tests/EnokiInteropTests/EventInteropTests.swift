@@ -179,7 +179,7 @@ import Testing
                 executable: Paths.bin.appendingPathComponent("enoki-examples").path,
                 arguments: ["run", "rpc_server", "--broker", uri]
             )
-            try await examples.waitFor("Connected to")
+            try await examples.waitFor("services started")
             let reply = try await PythonPeer.run(["rpc_pika.py", "client", uri, "Hello RPC!"])
             #expect(
                 reply.trimmingCharacters(in: .whitespacesAndNewlines) == "Got a message from the client: Hello RPC!"

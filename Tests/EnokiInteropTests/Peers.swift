@@ -209,7 +209,8 @@ enum SwiftPeer {
             arguments += ["--broker", uri]
         }
         let process = try Subprocess(name: "swift-services", executable: executable, arguments: arguments)
-        try await process.waitFor("Connected to")
+        // Logged once every entrypoint consumes: a request sent earlier could find no queue to route to.
+        try await process.waitFor("services started")
         return process
     }
 }

@@ -60,7 +60,7 @@ public final class ServiceRunner: Service, Sendable {
     /// The service names.
     public var serviceNames: [String] { self.containers.map(\.serviceName) }
 
-    /// Starts every container.
+    /// Starts every container, and logs `services started: …` once all of them serve.
     public func start() async throws {
         self.logger.info("starting services: \(self.serviceNames.joined(separator: ", "))")
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -69,6 +69,8 @@ public final class ServiceRunner: Service, Sendable {
             }
             try await group.waitForAll()
         }
+        // Every entrypoint is consuming from here on: a caller may rely on this line.
+        self.logger.info("services started: \(self.serviceNames.joined(separator: ", "))")
     }
 
     /// Stops every container gracefully, then the shared extensions.

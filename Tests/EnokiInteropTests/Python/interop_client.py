@@ -2,7 +2,8 @@
 #
 #   interop_client.py URI CALLS_JSON
 #
-# CALLS_JSON is a list of {"service", "method", "args", "kwargs", "timeout", "context", "async"}.
+# CALLS_JSON is a list of {"service", "method", "args", "kwargs", "timeout", "context", "async"}; a call waits
+# 60 seconds for its reply unless "timeout" says otherwise.
 import base64
 import datetime
 import decimal
@@ -36,7 +37,7 @@ def main():
     results = []
     for call in calls:
         config = {"AMQP_URI": uri}
-        with ClusterRpcProxy(config, timeout=call.get("timeout"), context_data=call.get("context")) as rpc:
+        with ClusterRpcProxy(config, timeout=call.get("timeout", 60), context_data=call.get("context")) as rpc:
             method = getattr(getattr(rpc, call["service"]), call["method"])
             try:
                 if call.get("async"):
