@@ -68,7 +68,7 @@ import Testing
             group.addTask { try await client.run() }
             defer { group.cancelAll() }
             var iterator = events.makeAsyncIterator()
-            guard case .connected = await iterator.next() else {
+            guard await Self.nextConnection(&iterator) != nil else {
                 Issue.record("expected a connection")
                 return
             }

@@ -7,7 +7,8 @@ import NIOPosix
 import Synchronization
 
 /// A TCP relay on 127.0.0.1 between a client and the real broker, which a test can freeze (the broker seems to
-/// go silent) or cut (the network drops every connection), to see how the client copes.
+/// go silent) or cut (the network drops every connection), to see how the client copes. Call ``stop()`` at the
+/// end: it also ends the relay's thread.
 public final class TCPRelay: Sendable {
     private struct State {
         var frozen = false
@@ -16,6 +17,9 @@ public final class TCPRelay: Sendable {
 
     private let state = Mutex(State())
     private let serverChannel = Mutex<(any Channel)?>(nil)
+    /// The relay's own thread: it stands for the network, so it never waits for the event loops of the client
+    /// under test (or of any other test in the process).
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let targetHost: String
     private let targetPort: Int
 
@@ -26,7 +30,7 @@ public final class TCPRelay: Sendable {
     public init(targetHost: String = "127.0.0.1", targetPort: Int = 5672) async throws {
         self.targetHost = targetHost
         self.targetPort = targetPort
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let server = try await ServerBootstrap(group: self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { inbound in
                 self.connect(inbound)
@@ -79,6 +83,7 @@ public final class TCPRelay: Sendable {
         self.cut()
         let server = self.serverChannel.withLock { $0 }
         try? await server?.close()
+        try? await self.group.shutdownGracefully()
     }
 
     private final class Forwarder: ChannelInboundHandler, Sendable {
