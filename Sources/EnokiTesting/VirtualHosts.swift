@@ -37,10 +37,12 @@ public struct VirtualHosts: Sendable {
     }
 
     /// Runs `rabbitmqctl` with arguments and returns its output, without holding a thread of the concurrency pool
-    /// while it runs (``ChildProcess``).
+    /// while it runs (``ChildProcess``). At most two run at a time in a process: each starts an Erlang VM, and
+    /// many at once starve the broker.
     @discardableResult
     public func run(_ arguments: [String]) async throws -> String {
-        let outcome = try await ChildProcess.run(self.command + ["-q"] + arguments)
+        let command = self.command + ["-q"] + arguments
+        let outcome = try await CommandLimiter.rabbitmqctl.run { try await ChildProcess.run(command) }
         guard outcome.status == 0 else {
             throw EnokiError(
                 .configuration,

@@ -30,7 +30,14 @@ import Testing
             try await channel.publish(Array("m\(index)".utf8), routingKey: queue.name)
         }
         try await waitUntil { received.withLock { $0.count } == 5 }
-        #expect(received.withLock { $0 } == ["m0", "m1", "m2", "m3", "m4"])
+        let got = received.withLock { $0 }
+        if got.count < 5 {
+            // Say where the messages are: still in the queue, or gone without reaching the callback.
+            let peek = try await connection.openChannel()
+            let state = try await peek.declareQueue(queue.name, passive: true)
+            Issue.record("queue holds \(state.messageCount) ready, \(state.consumerCount) consumer(s)")
+        }
+        #expect(got == ["m0", "m1", "m2", "m3", "m4"])
         try await channel.cancel(consumerTag: tag)
         var iterator = ended.makeAsyncIterator()
         let end = await iterator.next()
