@@ -18,8 +18,9 @@ OUT="$(mktemp)"
     service_a service_b listener service rpc_server --broker "$BROKER" >"$OUT" 2>"$LOG" &
 SERVICES=$!
 trap 'kill -TERM $SERVICES 2>/dev/null || true; wait $SERVICES 2>/dev/null || true; cat "$LOG" >&2; rm -f "$LOG" "$OUT"' EXIT
+# Every entrypoint consumes once the runner logs "services started".
 for _ in $(seq 1 100); do
-    grep -q "Connected to" "$LOG" && break
+    grep -q "services started" "$LOG" && break
     kill -0 $SERVICES 2>/dev/null || { cat "$LOG" >&2; exit 1; }
     sleep 0.2
 done
