@@ -145,6 +145,7 @@ let package = Package(
             name: "EnokiTestSupport",
             dependencies: [
                 "EnokiAMQPClient",
+                "EnokiTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

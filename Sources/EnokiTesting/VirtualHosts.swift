@@ -14,6 +14,11 @@ public struct VirtualHosts: Sendable {
     /// The command and its leading arguments.
     public var command: [String]
 
+    /// Each `rabbitmqctl` starts an Erlang VM: about a CPU-second of work, and one of eleven distribution ports.
+    /// Dozens started together (a virtual host for each of many tests) starve the broker and the tests' own event
+    /// loops for seconds on a small machine; two at a time do not.
+    private static let turns = AsyncLimiter(limit: 2)
+
     /// Uses `RABBITMQCTL`, or `rabbitmqctl`.
     public init() {
         let configured = ProcessInfo.processInfo.environment["RABBITMQCTL"]
@@ -42,7 +47,7 @@ public struct VirtualHosts: Sendable {
     @discardableResult
     public func run(_ arguments: [String]) async throws -> String {
         let command = self.command + ["-q"] + arguments
-        let outcome = try await CommandLimiter.rabbitmqctl.run { try await ChildProcess.run(command) }
+        let outcome = try await Self.turns.run { try await ChildProcess.run(command) }
         guard outcome.status == 0 else {
             throw EnokiError(
                 .configuration,

@@ -3,7 +3,6 @@
 //===----------------------------------------------------------------------===//
 
 import EnokiTestSupport
-import Foundation
 import NIOCore
 import Synchronization
 import Testing

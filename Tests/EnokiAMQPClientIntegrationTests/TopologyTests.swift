@@ -124,11 +124,12 @@ func waitUntil(
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
+    // The condition is checked once more after the deadline: a busy machine may keep this task waiting past it.
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
+            return
+        }
         try await Task.sleep(for: .milliseconds(20))
     }
-    // A last look: a busy machine may have kept this task from running until after the deadline.
-    if try await condition() { return }
-    Issue.record("condition not met within \(timeout)", sourceLocation: sourceLocation)
 }

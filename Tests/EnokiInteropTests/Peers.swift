@@ -75,16 +75,16 @@ final class Subprocess: @unchecked Sendable {
     /// Waits until the process has written `text`.
     func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if self.log.contains(text) { return }
+        // Read once more after the deadline: a busy machine may keep this task waiting past it.
+        while !self.log.contains(text) {
             guard self.process.isRunning else {
                 throw PeerError("\(self.name) exited before writing '\(text)':\n\(self.log)")
             }
+            guard ContinuousClock.now < deadline else {
+                throw PeerError("\(self.name) did not write '\(text)' within \(timeout):\n\(self.log)")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
-        // A last look: a busy machine may have kept this task from running until after the deadline.
-        if self.log.contains(text) { return }
-        throw PeerError("\(self.name) did not write '\(text)' within \(timeout):\n\(self.log)")
     }
 
     func signal(_ signal: Int32) {

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import EnokiAMQPClient
+import EnokiTesting
 public import Foundation
 import NIOCore
 
@@ -64,34 +65,12 @@ public enum Broker {
         try await self.ctl(arguments)
     }
 
-    /// Runs `rabbitmqctl` against the test broker and returns its output.
-    ///
-    /// `rabbitmqctl` starts an Erlang VM and takes a second or more; it runs on a thread of its own so that it
-    /// never holds one of the few threads of the concurrency pool that the other tests share.
+    /// Runs `rabbitmqctl` against the test broker and returns its output, taking turns with every other
+    /// `rabbitmqctl` of the process and holding no thread of the concurrency pool (``VirtualHosts/run(_:)``).
     @discardableResult
     public static func ctl(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try self.ctlBlocking(arguments) })
-            }
-        }
-    }
-
-    private static func ctlBlocking(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = self.repositoryRoot.appendingPathComponent("scripts/broker.sh")
-        process.arguments = ["ctl", "-q"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(command: "rabbitmqctl \(arguments.joined(separator: " "))", output: text)
-        }
-        return text
+        let script = self.repositoryRoot.appendingPathComponent("scripts/broker.sh").path
+        return try await VirtualHosts(command: [script, "ctl"]).run(arguments)
     }
 
     /// Forces the broker to close the connections with the given `connection_name`, as an operator would with

@@ -35,7 +35,8 @@ public final class AMQPTransport: SharedExtension {
     let publisher: AMQPClient
     private let state = Mutex(State())
     private let tasks = Mutex<[Task<Void, Never>]>([])
-    private let publisherChannelLock = AsyncMutexLite()
+    /// Opening the publisher channel happens once at a time.
+    private let publisherChannelLock = AsyncLimiter(limit: 1)
 
     /// Makes the transport for a configuration; it connects once ``start()`` runs.
     public init(config: EnokiConfig, logger: Logger) throws {
@@ -149,7 +150,7 @@ public final class AMQPTransport: SharedExtension {
         if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
             return channel
         }
-        return try await self.publisherChannelLock.withLock {
+        return try await self.publisherChannelLock.run {
             if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
                 return channel
             }
@@ -256,41 +257,6 @@ public final class AMQPTransport: SharedExtension {
                 }
             }
         }
-    }
-}
-
-/// A minimal async lock, for the rare paths that open channels.
-final class AsyncMutexLite: Sendable {
-    private struct State {
-        var locked = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let acquired = self.state.withLock { state -> Bool in
-                if state.locked {
-                    state.waiters.append(continuation)
-                    return false
-                }
-                state.locked = true
-                return true
-            }
-            if acquired { continuation.resume() }
-        }
-        defer {
-            let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-                if state.waiters.isEmpty {
-                    state.locked = false
-                    return nil
-                }
-                return state.waiters.removeFirst()
-            }
-            next?.resume()
-        }
-        return try await body()
     }
 }
 

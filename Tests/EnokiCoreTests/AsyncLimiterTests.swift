@@ -2,18 +2,17 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import EnokiCore
 import Synchronization
 import Testing
 
-@testable import EnokiTesting
-
-@Suite struct CommandLimiterTests {
+@Suite struct AsyncLimiterTests {
     final class Counts: Sendable {
         let state = Mutex((running: 0, most: 0, done: 0))
     }
 
     @Test func neverRunsMoreThanItsLimitAndRunsEveryone() async throws {
-        let limiter = CommandLimiter(limit: 2)
+        let limiter = AsyncLimiter(limit: 2)
         let counts = Counts()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<10 {
@@ -40,7 +39,7 @@ import Testing
     }
 
     @Test func aFailureFreesItsTurn() async throws {
-        let limiter = CommandLimiter(limit: 1)
+        let limiter = AsyncLimiter(limit: 1)
         struct Failed: Error {}
         await #expect(throws: Failed.self) { try await limiter.run { throw Failed() } }
         #expect(try await limiter.run { 42 } == 42)

@@ -4,16 +4,12 @@
 
 import Synchronization
 
-/// Lets a bounded number of commands run at a time in this process; the others wait their turn, first come first
-/// served.
+/// Lets a bounded number of bodies run at a time; the others wait their turn, first come first served, without
+/// holding a thread.
 ///
-/// Each `rabbitmqctl` starts an Erlang VM: about a CPU-second of work, and one of eleven distribution ports. A test
-/// run that makes a virtual host for each of dozens of tests at once would start dozens of them together, and on a
-/// small machine they starve the broker and the tests' own event loops for seconds.
-final class CommandLimiter: Sendable {
-    /// The limiter for `rabbitmqctl`: as many at a time as a two-core machine runs without starving the broker.
-    static let rabbitmqctl = CommandLimiter(limit: 2)
-
+/// With a limit of one it is an async lock (the transport opens its publisher channel under one); the testing
+/// toolkit runs `rabbitmqctl` two at a time with it.
+package final class AsyncLimiter: Sendable {
     private struct State {
         var running = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
@@ -22,12 +18,13 @@ final class CommandLimiter: Sendable {
     private let limit: Int
     private let state = Mutex(State())
 
-    init(limit: Int) {
+    /// A limiter that lets `limit` bodies (at least one) run at a time.
+    package init(limit: Int) {
         self.limit = max(limit, 1)
     }
 
     /// Runs `body` once fewer than the limit are running.
-    func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+    package func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         await self.acquire()
         defer { self.release() }
         return try await body()
@@ -55,7 +52,7 @@ final class CommandLimiter: Sendable {
                 state.running -= 1
                 return nil
             }
-            // The slot passes straight to the next in line.
+            // The turn passes straight to the next in line.
             return state.waiting.removeFirst()
         }
         next?.resume()
