@@ -109,13 +109,16 @@ extension ServiceCommand {
             let group = ServiceGroup(
                 configuration: .init(services: [.init(service: runner)], logger: groupLogger)
             )
+            // Trap the signals before anything starts: a SIGTERM during start-up (while waiting for the broker, say)
+            // is a graceful stop too, not the default action that ends the process at once.
+            let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask {
                     try await group.run()
                 }
                 tasks.addTask {
                     var interrupts = 0
-                    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                    for await signal in signals {
                         if signal == .sigint {
                             interrupts += 1
                         }
