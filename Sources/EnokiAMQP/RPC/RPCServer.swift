@@ -57,9 +57,9 @@ struct RPCServer: Sendable {
             try? delivery.ack()
             return
         }
+        let routingKey = delivery.routingKey
         let methodName =
-            delivery.routingKey.split(separator: ".", omittingEmptySubsequences: false).last.map(String.init)
-            ?? delivery.routingKey
+            routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
         let request: (BoundArguments, Method)
         switch self.check(delivery, methodName: methodName) {
         case .success(let checked):

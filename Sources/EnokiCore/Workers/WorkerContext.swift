@@ -2,8 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import FoundationEssentials
-
 /// What a worker knows about the call it serves: who it is, the chain of calls that led to it, and the context
 /// data that travels with every call and event (Nameko's `WorkerContext`).
 ///
