@@ -19,8 +19,8 @@ import argparse
 import os
 import subprocess
 
-from benchlib import (C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, log, machine, ratio, result_line,
-                    run, start, stop)
+from benchlib import (C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, check_echo_queue_free, log, machine,
+                      ratio, result_line, run, start, stop)
 
 
 def main():
@@ -32,6 +32,7 @@ def main():
     args = parser.parse_args()
 
     subprocess.run([os.path.join(ROOT, "scripts", "broker.sh"), "start"], check=True)
+    check_echo_queue_free()
     enoki = os.path.join(build_swift(["enoki-amqp-bench"]), "enoki-amqp-bench")
     c_tools = build_c_tools(args.c_tools)
     env = c_env()

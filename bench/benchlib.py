@@ -61,6 +61,17 @@ def stop(process):
         process.wait()
 
 
+def check_echo_queue_free(queue="rpc-echo"):
+    """Fails when something already consumes the echo queue on the broker: a server left running would answer part
+    of every load's calls, and every figure would be wrong without anything failing."""
+    out = run([os.path.join(ROOT, "scripts", "broker.sh"), "ctl", "list_queues", "-q", "name", "consumers"])
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 2 and fields[0] == queue and fields[1].isdigit() and int(fields[1]) > 0:
+            raise SystemExit(f"{queue} already has {fields[1]} consumer(s) on the broker; stop them first "
+                             f"(scripts/broker.sh ctl list_consumers shows where they connect from)")
+
+
 def build_swift(products):
     log(f"building {', '.join(products)} (release)")
     for product in products:

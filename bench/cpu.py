@@ -23,8 +23,8 @@ import os
 import subprocess
 import tempfile
 
-from benchlib import (BROKER_URL, C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, log, machine,
-                      result_line, start, stop)
+from benchlib import (BROKER_URL, C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, check_echo_queue_free, log,
+                      machine, result_line, start, stop)
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -74,6 +74,7 @@ def main():
     args = parser.parse_args()
 
     subprocess.run([os.path.join(ROOT, "scripts", "broker.sh"), "start"], check=True)
+    check_echo_queue_free()
     bin_dir = build_swift(["enoki-amqp-bench", "enoki-bench"])
     c_tools = build_c_tools(args.c_tools)
     env = c_env()

@@ -33,8 +33,8 @@ import sys
 import threading
 import time
 
-from benchlib import (BROKER_URL, C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, log, machine, ratio,
-                    result_line, run, start, stop)
+from benchlib import (BROKER_URL, C_TOOLS, ROOT, Figures, build_c_tools, build_swift, c_env, check_echo_queue_free, log,
+                      machine, ratio, result_line, run, start, stop)
 
 FRAMEWORKS = ("enoki", "nameko")
 INFLIGHT = (1, 10, 100)
@@ -272,6 +272,7 @@ def main():
     args = parser.parse_args()
 
     subprocess.run([os.path.join(ROOT, "scripts", "broker.sh"), "start"], check=True)
+    check_echo_queue_free()
     python = in_venv()
     bin_dir = build_swift(["enoki-bench", "enoki-amqp-bench"])
     c_tools = build_c_tools(args.c_tools)
