@@ -49,8 +49,8 @@ def measure(client_cmd, server, broker, env):
     broker_before, server_before = cpu_seconds(broker), cpu_seconds(server.pid)
     with tempfile.TemporaryFile(mode="w+") as out:
         process = subprocess.Popen(client_cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        _, status, usage = os.wait4(process.pid, 0)  # wait4 gives the client's own CPU time
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
         out.seek(0)
         output = out.read()
     if process.returncode != 0:
