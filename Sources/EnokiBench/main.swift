@@ -14,6 +14,8 @@ import Foundation
 //   enoki-bench events [-n N] [-w WINDOW] [-S SERVICE]
 //       dispatches N bench_source.ping events (WINDOW at a time) and waits until SERVICE.events_seen() has grown
 //       by N
+//   enoki-bench stages [-n RUNS] [-s PAYLOAD] [-o STAGE]
+//       times each stage of an echo call in the client and the service, without a broker (ns per run)
 //
 // The client commands find the broker in AMQP_URL, or AMQP_HOST/AMQP_PORT/AMQP_USER/AMQP_PASS/AMQP_VHOST.
 
@@ -24,6 +26,8 @@ do {
         try await RPCLoad.run(BenchOptions(arguments.dropFirst()))
     case "events":
         try await EventLoad.run(BenchOptions(arguments.dropFirst()))
+    case "stages":
+        try await StageTimings.run(BenchOptions(arguments.dropFirst()))
     default:
         await ServiceCommandLine.main(services: [EchoService.self])
     }
