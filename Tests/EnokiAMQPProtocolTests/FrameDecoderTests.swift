@@ -99,6 +99,19 @@ import Testing
             try decodeFrames(ByteBuffer(hex: "01" + "0001" + "00000006" + "003c0015" + "01ff" + "ce"))
         }
         #expect(error?.code == .invalidUTF8)
+        // ASCII, then a lead byte with no continuation: "ab" 0xc3.
+        let truncated = #expect(throws: AMQPProtocolError.self) {
+            try decodeFrames(ByteBuffer(hex: "01" + "0001" + "00000008" + "003c0015" + "036162c3" + "ce"))
+        }
+        #expect(truncated?.code == .invalidUTF8)
+    }
+
+    @Test func nonASCIIShortStringsKeepTheirText() throws {
+        // basic.consume-ok with the tag "é🍄" (2 + 4 bytes of UTF-8).
+        let frames = try decodeFrames(
+            ByteBuffer(hex: "01" + "0001" + "0000000b" + "003c0015" + "06c3a9f09f8d84" + "ce")
+        )
+        #expect(frames.first?.payload == .method(.basicConsumeOk(.init(consumerTag: "é🍄"))))
     }
 
     @Test func randomBytesNeverCrash() throws {

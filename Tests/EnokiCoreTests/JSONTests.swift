@@ -66,6 +66,14 @@ import Testing
 
     @Test func invalidUTF8IsAnError() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
+        // A bad byte after ASCII text, and a sequence cut short before the closing quote.
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(#""abc"#.utf8) + [0xC3, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(Array(#""abc"#.utf8) + [0xED, 0xA0, 0x80, 0x22]) }
+    }
+
+    @Test func nonASCIIStringsKeepTheirText() throws {
+        #expect(try JSONParser.parse(#""Grüße, 世界 🍄""#) == .string("Grüße, 世界 🍄"))
+        #expect(try JSONParser.parse(#"{"naïve": "\u00e9t\u00e9"}"#) == .object(["naïve": .string("été")]))
     }
 
     @Test func objectsKeepTheirOrderAndLastDuplicate() throws {

@@ -44,11 +44,15 @@ extension ByteBuffer {
         guard self.readableBytes >= length else {
             throw AMQPProtocolError(.truncated, "string of \(length) bytes runs past the end of its frame")
         }
-        let string = self.withUnsafeReadableBytes { raw in
-            String(
-                validating: UnsafeRawBufferPointer(rebasing: raw.prefix(length)).bindMemory(to: UInt8.self),
-                as: UTF8.self
-            )
+        let string = self.withUnsafeReadableBytes { raw -> String? in
+            let bytes = UnsafeRawBufferPointer(rebasing: raw.prefix(length)).bindMemory(to: UInt8.self)
+            // ASCII needs no validation; the generic validator costs more than the rest of a short string's read.
+            var highBits: UInt8 = 0
+            for byte in bytes { highBits |= byte }
+            if highBits & 0x80 == 0 {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return String(validating: bytes, as: UTF8.self)
         }
         guard let string else {
             throw AMQPProtocolError(.invalidUTF8, "string of \(length) bytes is not valid UTF-8")

@@ -223,18 +223,24 @@ public enum JSONParser {
             let quote = self.index
             self.index += 1
             let start = self.index
-            // Fast path: no escapes.
+            // Fast path: no escapes. ASCII needs no validation, and skipping the generic validator matters for
+            // the short strings of every message.
+            var highBits: UInt8 = 0
             while self.index < self.bytes.count {
                 let byte = self.bytes[self.index]
                 if byte == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: self.bytes[start..<self.index])
                     self.index += 1
+                    if highBits & 0x80 == 0 {
+                        return String(decoding: slice, as: UTF8.self)
+                    }
                     guard let string = String(validating: slice, as: UTF8.self) else {
                         throw self.error("Invalid UTF-8 in string")
                     }
                     return string
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                highBits |= byte
                 self.index += 1
             }
             var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]))
