@@ -2,6 +2,8 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -15,7 +17,7 @@ import Darwin
 ///
 /// Every call and every worker takes one. Foundation's `UUID()` opens and reads `/dev/urandom` each time on
 /// Linux, and its text goes through `printf`, which made them a visible share of a call's cost; this takes its 16
-/// bytes from the system's generator in one system call and writes the digits itself.
+/// bytes from the system's generator, sixteen ids to a system call, and writes the digits itself.
 public enum RandomUUID {
     /// A new random UUID in lowercase text.
     public static func make() -> String {
@@ -42,17 +44,37 @@ public enum RandomUUID {
         }
     }
 
-    /// 128 random bits from the system's generator in one call (`getentropy`), or in two draws of the standard
-    /// generator if that fails.
+    /// 128 random bits from the system's generator (`getentropy`), taken from a pool refilled 256 bytes at a time
+    /// so that sixteen ids share one system call; two draws of the standard generator if `getentropy` fails.
+    ///
+    /// The pool holds bytes not yet handed out, never reused: each id gets bytes no other id saw. A process that
+    /// forks without exec would share the pool's remaining bytes with its child, as it would share any
+    /// user-space generator's state.
     private static func randomBits() -> (UInt64, UInt64) {
-        var bits: (UInt64, UInt64) = (0, 0)
-        let status = withUnsafeMutableBytes(of: &bits) { buffer in
-            getentropy(buffer.baseAddress, buffer.count)
-        }
-        if status == 0 {
+        if let bits = self.pool.withLock({ $0.take() }) {
             return bits
         }
         var generator = SystemRandomNumberGenerator()
         return (generator.next(), generator.next())
+    }
+
+    private static let pool = Mutex(EntropyPool())
+
+    /// Random bytes from `getentropy` (which gives at most 256 bytes per call), handed out 16 at a time.
+    private struct EntropyPool {
+        private var words: [(UInt64, UInt64)] = Array(repeating: (0, 0), count: 16)
+        private var next = 16
+
+        mutating func take() -> (UInt64, UInt64)? {
+            if self.next == self.words.count {
+                let status = self.words.withUnsafeMutableBytes { buffer in
+                    getentropy(buffer.baseAddress, buffer.count)
+                }
+                guard status == 0 else { return nil }
+                self.next = 0
+            }
+            defer { self.next += 1 }
+            return self.words[self.next]
+        }
     }
 }
