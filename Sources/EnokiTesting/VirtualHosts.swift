@@ -2,7 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import EnokiCore
+import EnokiCore
 import Foundation
 
 /// Makes and removes RabbitMQ virtual hosts, so that each test gets a broker of its own (as Nameko's
