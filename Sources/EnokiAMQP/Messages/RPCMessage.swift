@@ -15,17 +15,35 @@ public enum RPCMessage {
 
     /// A request body: `{"args": [...], "kwargs": {...}}`.
     public static func requestBody(args: [JSONValue], kwargs: JSONObject) -> ByteBuffer {
-        ByteBuffer(bytes: JSONWriter.bytes(.object(JSONObject([("args", .array(args)), ("kwargs", .object(kwargs))]))))
+        self.body("{\"args\": ", .array(args), ", \"kwargs\": ", .object(kwargs), "}")
     }
 
     /// A reply body: `{"result": R, "error": null}`.
     public static func replyBody(result: JSONValue) -> ByteBuffer {
-        ByteBuffer(bytes: JSONWriter.bytes(.object(JSONObject([("result", result), ("error", .null)]))))
+        self.body("{\"result\": ", result, ", \"error\": ", .null, "}")
     }
 
     /// An error reply body: `{"result": null, "error": E}`.
     public static func replyBody(error: RemoteError) -> ByteBuffer {
-        ByteBuffer(bytes: JSONWriter.bytes(.object(JSONObject([("result", .null), ("error", error.jsonValue)]))))
+        self.body("{\"result\": ", .null, ", \"error\": ", error.jsonValue, "}")
+    }
+
+    /// A two-member object written straight into a buffer, without building it as a value first.
+    private static func body(
+        _ opening: StaticString,
+        _ first: JSONValue,
+        _ separator: StaticString,
+        _ second: JSONValue,
+        _ closing: StaticString
+    ) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: opening.utf8Start, count: opening.utf8CodeUnitCount))
+        JSONWriter.write(first, into: &bytes)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+        JSONWriter.write(second, into: &bytes)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: closing.utf8Start, count: closing.utf8CodeUnitCount))
+        return ByteBuffer(bytes: bytes)
     }
 
     /// A request's properties: content type and encoding, persistent, priority 0, the correlation id, the reply
