@@ -77,6 +77,10 @@ enum StageTimings {
         let parsedRequest = try JSONParser.parse(requestBody.readableBytesView)
         stages.append(("service: kombu type check", { _ = KombuEnvelope.firstUnknownType(in: parsedRequest) }))
         stages.append(("service: arguments bound", { _ = try signature.bind(args: [payload], kwargs: [:]) }))
+        let bound = try signature.bind(args: [payload], kwargs: [:])
+        stages.append(("service: argument decoded", { _ = try bound.decode(0, as: JSONValue.self) }))
+        stages.append(("service: argument as String", { _ = try bound.decode(0, as: String.self) }))
+        stages.append(("service: result encoded", { _ = try JSONValueEncoder().encode(payload) }))
         stages.append(("service: context read", { _ = ContextHeaders.context(from: requestHeaders) }))
         stages.append(
             (
