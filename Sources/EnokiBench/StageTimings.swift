@@ -120,14 +120,11 @@ enum StageTimings {
             let clock = ContinuousClock()
             let start = clock.now
             for _ in 0..<count { try body() }
-            let elapsed = clock.now - start
-            let nanoseconds =
-                (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
-                / Double(count)
-            total += nanoseconds
-            print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%7.0f", nanoseconds))")
+            let perRun = nanoseconds(clock.now - start) / Double(count)
+            total += perRun
+            Self.printRow(name, perRun)
         }
-        print("\("sum".padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%7.0f", total))")
+        Self.printRow("sum", total)
 
         // A worker's round trip through a container: task start, service instance, method, result hand-over.
         guard only.isEmpty || "service: worker".contains(only) else { return }
@@ -212,12 +209,12 @@ enum StageTimings {
                 }
                 try await group.waitForAll()
             }
-            let elapsed = clock.now - start
-            let nanoseconds =
-                (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
-                / Double(runs)
-            let label = "service: worker, \(inFlight) at a time"
-            print("\(label.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%7.0f", nanoseconds))")
+            Self.printRow("service: worker, \(inFlight) at a time", nanoseconds(clock.now - start) / Double(runs))
         }
+    }
+
+    /// One line of the table: the stage's name and its nanoseconds per run.
+    static func printRow(_ name: String, _ nanoseconds: Double) {
+        print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%7.0f", nanoseconds))")
     }
 }

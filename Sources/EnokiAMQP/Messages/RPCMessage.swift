@@ -38,11 +38,14 @@ public enum RPCMessage {
     ) -> ByteBuffer {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(64)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: opening.utf8Start, count: opening.utf8CodeUnitCount))
+        func append(_ text: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        append(opening)
         JSONWriter.write(first, into: &bytes)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+        append(separator)
         JSONWriter.write(second, into: &bytes)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: closing.utf8Start, count: closing.utf8CodeUnitCount))
+        append(closing)
         return ByteBuffer(bytes: bytes)
     }
 
