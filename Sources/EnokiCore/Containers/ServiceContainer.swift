@@ -46,6 +46,8 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     private let methods: [String: ServiceDeclaration<Service>.Method]
     private let pool: WorkerPool
     private let observers = Mutex<[UInt64: WorkerObserver]>([:])
+    /// How many observers there are, so that a worker with none to tell takes no lock.
+    private let observerCount = Atomic<Int>(0)
     private let observerCounter = Atomic<UInt64>(0)
     private let started = Atomic<Bool>(false)
 
@@ -213,13 +215,19 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     @discardableResult
     public func observeWorkers(_ observer: @escaping WorkerObserver) -> UInt64 {
         let id = self.observerCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        self.observers.withLock { $0[id] = observer }
+        self.observers.withLock { observers in
+            observers[id] = observer
+            self.observerCount.store(observers.count, ordering: .releasing)
+        }
         return id
     }
 
     /// Removes an observer.
     public func removeObserver(_ id: UInt64) {
-        _ = self.observers.withLock { $0.removeValue(forKey: id) }
+        self.observers.withLock { observers in
+            observers.removeValue(forKey: id)
+            self.observerCount.store(observers.count, ordering: .releasing)
+        }
     }
 
     private func execute(_ job: WorkerJob) async {
@@ -263,6 +271,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         for provider in self.declaration.dependencies {
             await provider.base.workerTeardown(worker)
         }
+        guard self.observerCount.load(ordering: .acquiring) > 0 else { return }
         let observers = self.observers.withLock { Array($0.values) }
         let record = WorkerRecord(context: worker, arguments: job.arguments, result: result)
         for observer in observers {
