@@ -64,7 +64,7 @@ import Testing
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         let events = client.events()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             defer { group.cancelAll() }
             var iterator = events.makeAsyncIterator()
@@ -97,7 +97,7 @@ import Testing
             logger: Logger(label: "test", factory: { _ in logs })
         )
         let events = client.events()
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
             var failures = 0
             for await event in events {

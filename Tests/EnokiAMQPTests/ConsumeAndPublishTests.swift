@@ -92,7 +92,7 @@ struct QueueServer {
             } else {
                 Issue.record("no call-id stack in \(String(describing: message.properties.headers))")
             }
-            try await connection.close()
+            await connection.close()
         }
     }
 
@@ -159,7 +159,7 @@ struct QueueServer {
             )
             let line = try await logs.first(containing: "Can't decode message body")
             #expect(line.metadata["queue"] == "warehouse-orders")
-            try await connection.close()
+            await connection.close()
             let waiter = cluster.waiter(Warehouse.self, "on_order")
             try await TestCluster.publish(
                 Order(item: "a", count: 1),
@@ -192,7 +192,7 @@ extension TestCluster {
             routingKey: routingKey,
             properties: BasicProperties(contentType: "application/json", contentEncoding: "utf-8")
         ).outcome()
-        try await connection.close()
+        await connection.close()
     }
 }
 
@@ -201,6 +201,6 @@ func channelQueueDepth(_ cluster: TestCluster, _ queue: String) async throws -> 
     let connection = try await AMQPConnection.connect(configuration: .init(url: cluster.config.amqpURI))
     let channel = try await connection.openChannel()
     let result = try await channel.declareQueue(queue, passive: true)
-    try await connection.close()
+    await connection.close()
     return result.messageCount
 }

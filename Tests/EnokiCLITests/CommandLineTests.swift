@@ -35,7 +35,7 @@ import Testing
     /// Starts a long-running command with its standard error in a file.
     static func start(_ executable: String, _ arguments: [String]) throws -> (Process, URL) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-cli-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = self.bin.appendingPathComponent(executable)
         process.arguments = arguments

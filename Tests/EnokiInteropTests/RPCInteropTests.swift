@@ -140,8 +140,8 @@ import Testing
     /// and back, cut by each side's `parent_calls_tracked`.
     @Test func callStacksAndContextCrossLanguages() async throws {
         try await withPeers { peers, _, uri in
-            let python = try await peers.python(uri: uri, config: ["parent_calls_tracked": "1"])
-            let swift = try await peers.swift(uri: uri, names: ["swift_echo"])
+            _ = try await peers.python(uri: uri, config: ["parent_calls_tracked": "1"])
+            _ = try await peers.swift(uri: uri, names: ["swift_echo"])
             let context: JSONObject = ["language": "en-gb", "user_id": 42, "auth_token": "tok"]
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri), contextData: context) { rpc in
                 let clientID = rpc.callIDStack[0]
@@ -202,7 +202,7 @@ import Testing
     /// Case 15: more calls at once than Python's max_workers: all complete.
     @Test func moreCallsThanPythonWorkers() async throws {
         try await withPeers { peers, _, uri in
-            let python = try await peers.python(uri: uri, config: ["max_workers": "2"])
+            _ = try await peers.python(uri: uri, config: ["max_workers": "2"])
             try await ClusterRPCClient.withClient(config: EnokiConfig(amqpURI: uri)) { rpc in
                 let started = ContinuousClock.now
                 try await withThrowingTaskGroup(of: Double.self) { group in
