@@ -138,36 +138,43 @@ enum StageTimings {
         body: ByteBuffer,
         into buffer: inout ByteBuffer
     ) throws {
-        try AMQPFrameEncoder.encodeContent(
-            .basicPublish(.init(exchange: "nameko-rpc", routingKey: routingKey, mandatory: true, immediate: false)),
-            properties: properties,
-            body: body,
-            channelID: 1,
-            frameMax: 131_072,
-            into: &buffer
+        let publish = AMQPMethod.basicPublish(
+            .init(exchange: "nameko-rpc", routingKey: routingKey, mandatory: true, immediate: false)
         )
+        try Self.encode(publish, properties: properties, body: body, into: &buffer)
     }
 
     /// The bytes of a `basic.deliver` with its header and body, as the broker sends them.
     static func deliveryFrames(routingKey: String, properties: BasicProperties, body: ByteBuffer) throws -> ByteBuffer {
+        let deliver = AMQPMethod.basicDeliver(
+            .init(
+                consumerTag: "ctag-1",
+                deliveryTag: 42,
+                redelivered: false,
+                exchange: "nameko-rpc",
+                routingKey: routingKey
+            )
+        )
         var buffer = ByteBufferAllocator().buffer(capacity: 512)
+        try Self.encode(deliver, properties: properties, body: body, into: &buffer)
+        return buffer
+    }
+
+    /// A content-carrying method with its header and body frames, on channel 1.
+    static func encode(
+        _ method: AMQPMethod,
+        properties: BasicProperties,
+        body: ByteBuffer,
+        into buffer: inout ByteBuffer
+    ) throws {
         try AMQPFrameEncoder.encodeContent(
-            .basicDeliver(
-                .init(
-                    consumerTag: "ctag-1",
-                    deliveryTag: 42,
-                    redelivered: false,
-                    exchange: "nameko-rpc",
-                    routingKey: routingKey
-                )
-            ),
+            method,
             properties: properties,
             body: body,
             channelID: 1,
             frameMax: 131_072,
             into: &buffer
         )
-        return buffer
     }
 
     /// Decodes a delivery's frames and reassembles the message.
