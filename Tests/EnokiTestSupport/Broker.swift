@@ -73,18 +73,50 @@ public enum Broker {
         return try await VirtualHosts(command: [script, "ctl"]).run(arguments)
     }
 
-    /// Forces the broker to close the connections with the given `connection_name`, as an operator would with
-    /// `rabbitmqctl close_connection`.
-    public static func closeConnections(named name: String, reason: String = "closed by the test") async throws {
-        let listing = try await self.ctl("list_connections", "pid", "client_properties")
-        let pids = listing.split(separator: "\n").filter { $0.contains("\"\(name)\"") }.compactMap { line in
-            line.split(separator: "\t").first.map(String.init)
+    /// Forces the broker to close the connections with the given `connection_name` (in one virtual host, or in
+    /// any), as an operator would with `rabbitmqctl close_connection`.
+    public static func closeConnections(
+        named name: String,
+        virtualHost: String? = nil,
+        reason: String = "closed by the test"
+    ) async throws {
+        let listing = try await self.ctl("list_connections", "pid", "vhost", "client_properties")
+        let pids = listing.split(separator: "\n").compactMap { line -> String? in
+            let columns = line.split(separator: "\t", maxSplits: 2)
+            guard columns.count == 3, columns[2].contains("\"\(name)\"") else { return nil }
+            guard virtualHost == nil || columns[1] == virtualHost! else { return nil }
+            return String(columns[0])
         }
         guard !pids.isEmpty else {
             throw CommandFailed(command: "find connection \(name)", output: listing)
         }
         for pid in pids {
             try await self.ctl("close_connection", pid, reason)
+        }
+    }
+
+    /// Runs `body` while the broker's memory alarm is raised: the broker stops reading from every connection
+    /// that publishes, on every virtual host, until the alarm is lifted, which this does however `body` ends.
+    /// Only for suites that run alone (`RunAloneTests`).
+    public static func withMemoryAlarm<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        try await self.ctl("set_vm_memory_high_watermark", "0.000001")
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            try? await self.liftMemoryAlarm()
+            throw error
+        }
+        try await self.liftMemoryAlarm()
+        return result
+    }
+
+    private static func liftMemoryAlarm() async throws {
+        try await self.ctl("set_vm_memory_high_watermark", "0.4")
+        var checks = 0
+        while checks < 100, try await self.ctl("eval", "rabbit_alarm:get_alarms().").contains("memory") {
+            checks += 1
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 

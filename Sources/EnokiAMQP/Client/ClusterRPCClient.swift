@@ -44,7 +44,7 @@ public final class ClusterRPCClient: Sendable {
         defaultTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "enoki.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        self.transport = try AMQPTransport(config: config, logger: logger)
+        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client")
         self.listener = ReplyListener(callerName: "standalone_rpc_proxy", logger: logger)
         self.context = WorkerContext.standalone(data: contextData)
         self.defaultTimeout = defaultTimeout

@@ -48,7 +48,7 @@ public final class QueueRPCClient: Sendable {
         defaultTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "enoki.queue-rpc", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        self.transport = try AMQPTransport(config: config, logger: logger)
+        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client")
         self.defaultTimeout = defaultTimeout
         self.logger = logger
     }
@@ -100,32 +100,18 @@ public final class QueueRPCClient: Sendable {
         properties.contentType = contentType
         properties.replyTo = replyTo
         properties.correlationID = correlationID
-        let confirmation: PublishConfirmation
+        let request = RPCRequest(
+            body: body,
+            exchange: "",
+            routingKey: queue,
+            properties: properties,
+            target: .queue(queue)
+        )
         do {
-            confirmation = try await self.transport.publish(
-                body,
-                exchange: "",
-                routingKey: queue,
-                mandatory: true,
-                properties: properties
-            )
+            try await request.send(on: self.transport, settling: slot)
         } catch {
             self.forget(correlationID)
             throw EnokiError(.transport, "could not send the request to '\(queue)'", underlying: error)
-        }
-        confirmation.whenConfirmed { result in
-            switch result {
-            case .success(.acked), .success(.unconfirmed):
-                return
-            case .success(.returned):
-                slot.complete(.failure(EnokiError(.unknownService, "no queue '\(queue)' on the broker")))
-            case .success(.nacked):
-                slot.complete(.failure(EnokiError(.transport, "the broker refused the request to '\(queue)'")))
-            case .failure(let error):
-                slot.complete(
-                    .failure(EnokiError(.transport, "the request to '\(queue)' was lost", underlying: error))
-                )
-            }
         }
         let timer = (timeout ?? self.defaultTimeout).map { timeout in
             slot.expire(after: timeout) { EnokiError(.timeout, "no reply from '\(queue)' within \(timeout)") }

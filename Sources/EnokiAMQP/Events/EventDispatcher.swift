@@ -67,7 +67,7 @@ public final class EventDispatcher: DependencyProvider {
         transport: AMQPTransport
     ) async throws {
         do {
-            let confirmation = try await transport.publish(
+            let outcome = try await transport.publishConfirmed(
                 EventMessage.body(event.payload),
                 exchange: exchange.name,
                 routingKey: event.eventType,
@@ -75,7 +75,7 @@ public final class EventDispatcher: DependencyProvider {
                 properties: EventMessage.properties(headers: headers),
                 declaring: declare ? [exchange] : []
             )
-            switch try await confirmation.outcome() {
+            switch outcome {
             case .nacked:
                 throw EnokiError(.transport, "the broker refused the event \(event.source).\(event.eventType)")
             default:

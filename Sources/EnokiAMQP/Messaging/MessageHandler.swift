@@ -101,14 +101,13 @@ struct MessageHandler: Sendable {
         properties.contentEncoding = RPCMessage.contentEncoding
         properties.correlationID = request.properties.correlationID
         do {
-            let confirmation = try await self.transport.publish(
+            _ = try await self.transport.publishConfirmed(
                 body,
                 exchange: "",
                 routingKey: replyTo,
                 mandatory: false,
                 properties: properties
             )
-            _ = try await confirmation.outcome()
             return true
         } catch {
             self.logger.warning(

@@ -75,7 +75,7 @@ public final class Publisher: DependencyProvider {
     ) async throws {
         let target = message.exchange.isEmpty ? "the queue '\(message.routingKey)'" : "'\(message.exchange)'"
         do {
-            let confirmation = try await transport.publish(
+            let outcome = try await transport.publishConfirmed(
                 MessageBody.json(message.payload),
                 exchange: message.exchange,
                 routingKey: message.routingKey,
@@ -84,7 +84,7 @@ public final class Publisher: DependencyProvider {
                 declaring: exchanges,
                 queues: queues
             )
-            if case .nacked = try await confirmation.outcome() {
+            if case .nacked = outcome {
                 throw EnokiError(.transport, "the broker refused a message to \(target)")
             }
         } catch let error as EnokiError {

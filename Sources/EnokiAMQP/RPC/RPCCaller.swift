@@ -13,7 +13,7 @@ import NIOCore
 ///
 /// A request no queue is bound for comes back (`basic.return`) and the call fails at once with
 /// `UnknownService`. A reply proves the request was routed, so a call returns with its reply without waiting
-/// for the confirm.
+/// for the confirm; a request lost with its connection is published again (``RPCRequest``).
 struct RPCCaller: Sendable {
     let transport: AMQPTransport
     let listener: ReplyListener
@@ -32,38 +32,23 @@ struct RPCCaller: Sendable {
         try await self.ready()
         let correlationID = RandomUUID.make()
         let slot = self.listener.expect(correlationID)
-        let confirmation: PublishConfirmation
+        let target = RPCRequest.Target.method(service: service, method: method)
+        let request = RPCRequest(
+            body: RPCMessage.requestBody(args: args, kwargs: kwargs),
+            exchange: self.exchange,
+            routingKey: target.description,
+            properties: RPCMessage.requestProperties(
+                correlationID: correlationID,
+                replyTo: self.listener.routingKey,
+                headers: headers
+            ),
+            target: target
+        )
         do {
-            confirmation = try await self.transport.publish(
-                RPCMessage.requestBody(args: args, kwargs: kwargs),
-                exchange: self.exchange,
-                routingKey: "\(service).\(method)",
-                mandatory: true,
-                properties: RPCMessage.requestProperties(
-                    correlationID: correlationID,
-                    replyTo: self.listener.routingKey,
-                    headers: headers
-                )
-            )
+            try await request.send(on: self.transport, settling: slot)
         } catch {
             self.listener.forget(correlationID)
             throw EnokiError(.transport, "could not send the request to \(service).\(method)", underlying: error)
-        }
-        confirmation.whenConfirmed { result in
-            switch result {
-            case .success(.acked), .success(.unconfirmed):
-                return
-            case .success(.returned):
-                slot.complete(.failure(EnokiError.unknownService(service)))
-            case .success(.nacked):
-                slot.complete(
-                    .failure(EnokiError(.transport, "the broker refused the request to \(service).\(method)"))
-                )
-            case .failure(let error):
-                slot.complete(
-                    .failure(EnokiError(.transport, "the request to \(service).\(method) was lost", underlying: error))
-                )
-            }
         }
         let timer = timeout.map { timeout in
             slot.expire(after: timeout) {

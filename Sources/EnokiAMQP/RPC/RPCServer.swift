@@ -155,6 +155,10 @@ struct RPCServer: Sendable {
 
     /// Sends the reply from a worker; the request is acknowledged once the broker has confirmed the reply.
     ///
+    /// When the publisher connection goes before the broker has confirmed the reply, the reply is published again on
+    /// a new one (the caller takes the first copy that reaches it and drops any other); when every attempt fails,
+    /// the request goes back to its queue.
+    ///
     /// The worker hands the reply over and is done: the confirm and the acknowledgement happen on the event loop,
     /// bounded by the prefetch window, and a graceful stop waits for them (``ServiceEndpoint/waitForReplies()``).
     /// A worker killed with its container sends nothing and acks nothing: its request goes back to the queue.
@@ -179,24 +183,37 @@ struct RPCServer: Sendable {
                 properties: RPCMessage.replyProperties(correlationID: request.properties.correlationID)
             ) { outcome in
                 switch outcome {
+                case .success(.nacked):
+                    // The broker refused the reply (an internal error); sending the request round again could
+                    // repeat for ever.
+                    logger.warning(
+                        "the broker refused a reply; its request is acknowledged",
+                        metadata: ["queue": "\(queueName)"]
+                    )
+                    try? request.ack()
                 case .success:
                     try? request.ack()
                 case .failure(let error):
-                    // Not acknowledged: the broker gives the request to an instance again.
-                    logger.warning(
-                        "could not send a reply; the request goes back to its queue",
-                        metadata: ["queue": "\(queueName)", "error": "\(error)"]
-                    )
+                    // Every attempt failed. Rejected rather than left unacknowledged: on a consumer channel that
+                    // lives on, an unacknowledged request would hold a place in the prefetch window for ever and
+                    // never reach an instance again.
+                    Self.requeue(request, logger: logger, queueName: queueName, error: error)
                 }
                 endpoint.replyFinished()
             }
         } catch {
-            logger.warning(
-                "could not send a reply; the request goes back to its queue",
-                metadata: ["queue": "\(queueName)", "error": "\(error)"]
-            )
+            Self.requeue(request, logger: logger, queueName: queueName, error: error)
             endpoint.replyFinished()
         }
+    }
+
+    /// Gives a request whose reply could not be sent back to its queue, for this or another instance to answer.
+    static func requeue(_ request: AMQPDelivery, logger: Logger, queueName: String, error: any Error) {
+        logger.warning(
+            "could not send a reply; the request goes back to its queue",
+            metadata: ["queue": "\(queueName)", "error": "\(error)"]
+        )
+        try? request.reject(requeue: true)
     }
 
     /// Sends an error reply from the event loop, and acks once it is confirmed.
@@ -211,14 +228,13 @@ struct RPCServer: Sendable {
         let logger = self.logger
         Task {
             do {
-                let confirmation = try await transport.publish(
+                _ = try await transport.publishConfirmed(
                     body,
                     exchange: exchange,
                     routingKey: replyTo,
                     mandatory: false,
                     properties: RPCMessage.replyProperties(correlationID: request.properties.correlationID)
                 )
-                _ = try await confirmation.outcome()
             } catch {
                 logger.warning("could not send an error reply", metadata: ["error": "\(error)"])
             }

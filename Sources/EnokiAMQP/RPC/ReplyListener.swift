@@ -80,6 +80,14 @@ final class ReplySlot: Sendable {
 
     private let state = Mutex(State.waiting(nil))
 
+    /// Whether the reply, or the error instead of it, has come.
+    var isSettled: Bool {
+        self.state.withLock { state in
+            if case .done = state { return true }
+            return false
+        }
+    }
+
     func complete(_ result: Result<ByteBuffer, any Error>) {
         let waiter = self.state.withLock { state -> CheckedContinuation<ByteBuffer, any Error>?? in
             guard case .waiting(let waiter) = state else { return .none }

@@ -39,12 +39,15 @@ public final class AMQPTransport: SharedExtension {
     private let publisherChannelLock = AsyncLimiter(limit: 1)
 
     /// Makes the transport for a configuration; it connects once ``start()`` runs.
-    public init(config: EnokiConfig, logger: Logger) throws {
+    ///
+    /// - Parameter name: What the broker shows as the connections' `connection_name`, followed by `consumer` or
+    ///   `publisher`: `enoki` for a runner's services, `enoki client` for a client.
+    public init(config: EnokiConfig, logger: Logger, name: String = "enoki") throws {
         self.config = config
         self.logger = logger
         let holder = SetupHolder()
-        let consumerConfiguration = try config.amqpConfiguration(connectionName: "enoki consumer")
-        let publisherConfiguration = try config.amqpConfiguration(connectionName: "enoki publisher")
+        let consumerConfiguration = try config.amqpConfiguration(connectionName: "\(name) consumer")
+        let publisherConfiguration = try config.amqpConfiguration(connectionName: "\(name) publisher")
         // Both connections live on one event loop: a reply confirmed on the publisher connection then acknowledges
         // its request on the consumer connection without waking another thread.
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
@@ -165,8 +168,27 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
-    /// Publishes with publisher confirms; if the channel or connection fails on the way, publishes again once on a
-    /// new one (Nameko retries publishes too).
+    /// How many times a publish is tried again after its channel or connection went before the broker confirmed
+    /// it: three times when the connection was lost (as Nameko's publishers retry), once after any other failure
+    /// (a channel the broker closed, say, where a new channel declares the exchanges again), never for a message
+    /// that cannot be encoded or after the transport stopped.
+    static func shouldRetry(_ error: AMQPError, after attempt: Int) -> Bool {
+        switch error.code {
+        case .invalidArgument, .clientStopped, .connectionClosed:
+            return false
+        case .connectionClosedByBroker, .connectionLost, .heartbeatTimeout:
+            return attempt < 3
+        default:
+            return attempt < 1
+        }
+    }
+
+    /// Publishes with publisher confirms; if the channel or connection fails on the way, publishes again on a new
+    /// one (``shouldRetry(_:after:)``).
+    ///
+    /// It returns once the message is on its way: a confirm that fails later is the caller's to handle. To wait
+    /// for the confirm with the same retries, use
+    /// ``publishConfirmed(_:exchange:routingKey:mandatory:properties:declaring:queues:attempt:)``.
     ///
     /// - Returns: The broker's eventual answer.
     ///
@@ -174,6 +196,7 @@ public final class AMQPTransport: SharedExtension {
     ///   - declaring: Exchanges to declare first, once per publisher channel (Nameko declares again before the
     ///     first publish on each channel, so that a publish after a broker restart finds them).
     ///   - queues: Queues to declare first, once per publisher channel.
+    ///   - attempt: How many attempts went before this one.
     func publish(
         _ body: ByteBuffer,
         exchange: String,
@@ -181,9 +204,10 @@ public final class AMQPTransport: SharedExtension {
         mandatory: Bool,
         properties: BasicProperties,
         declaring exchanges: [ExchangeSpec] = [],
-        queues: [QueueSpec] = []
+        queues: [QueueSpec] = [],
+        attempt: Int = 0
     ) async throws -> PublishConfirmation {
-        try await self.onPublisherChannel { channel in
+        try await self.onPublisherChannel(attempt: attempt) { channel in
             if !exchanges.isEmpty || !queues.isEmpty {
                 try await self.declare(exchanges: exchanges, queues: queues, on: channel)
             }
@@ -197,9 +221,40 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
-    /// Publishes with publisher confirms without waiting for anything: `whenConfirmed` gets the broker's answer on
-    /// the event loop. If the channel has failed, publishes once more on a new one, as ``publish(_:exchange:routingKey:mandatory:properties:declaring:queues:)``
-    /// does.
+    /// Publishes with publisher confirms and waits for the broker's answer. When the channel or connection goes
+    /// before the broker has answered, the message may or may not have reached it: it is published again on a new
+    /// channel (``shouldRetry(_:after:)``), so that it arrives at least once.
+    ///
+    /// - Throws: ``EnokiAMQPClient/AMQPError`` when every attempt failed.
+    func publishConfirmed(
+        _ body: ByteBuffer,
+        exchange: String,
+        routingKey: String,
+        mandatory: Bool,
+        properties: BasicProperties,
+        declaring exchanges: [ExchangeSpec] = [],
+        queues: [QueueSpec] = [],
+        attempt: Int = 0
+    ) async throws -> PublishOutcome {
+        try await self.onPublisherChannel(attempt: attempt) { channel in
+            if !exchanges.isEmpty || !queues.isEmpty {
+                try await self.declare(exchanges: exchanges, queues: queues, on: channel)
+            }
+            return try await channel.publish(
+                body,
+                exchange: exchange,
+                routingKey: routingKey,
+                mandatory: mandatory,
+                properties: properties
+            ).outcome()
+        }
+    }
+
+    /// Publishes with publisher confirms without waiting for anything: `whenConfirmed` gets the broker's answer,
+    /// on the event loop when it comes at the first attempt. When the channel or connection fails before the
+    /// broker has answered, the message is published again on a new one, as
+    /// ``publishConfirmed(_:exchange:routingKey:mandatory:properties:declaring:queues:attempt:)`` does, and
+    /// `whenConfirmed` gets the last attempt's answer.
     ///
     /// It does not slow down when the socket is backed up; it is for what something else bounds, such as the
     /// replies to a consumer's prefetch window. A worker that replies this way hands its reply over without
@@ -217,19 +272,49 @@ public final class AMQPTransport: SharedExtension {
                 exchange: exchange,
                 routingKey: routingKey,
                 properties: properties
-            ).whenConfirmed(whenConfirmed)
+            ).whenConfirmed { result in
+                guard case .failure(let error) = result, Self.shouldRetry(error, after: 0) else {
+                    whenConfirmed(result)
+                    return
+                }
+                self.logger.debug("publish unconfirmed; publishing again", metadata: ["error": "\(error)"])
+                Task {
+                    do {
+                        let outcome = try await self.publishConfirmed(
+                            body,
+                            exchange: exchange,
+                            routingKey: routingKey,
+                            mandatory: false,
+                            properties: properties,
+                            attempt: 1
+                        )
+                        whenConfirmed(.success(outcome))
+                    } catch {
+                        whenConfirmed(.failure(Self.amqpError(error)))
+                    }
+                }
+            }
         }
     }
 
-    /// Runs `body` on the publisher channel; if the channel or connection fails on the way, once more on a new one.
+    /// `error` as the client's error type.
+    static func amqpError(_ error: any Error) -> AMQPError {
+        error as? AMQPError ?? AMQPError(.clientStopped, "\(error)", underlying: error)
+    }
+
+    /// Runs `body` on the publisher channel; if the channel or connection fails on the way, again on a new one
+    /// (``shouldRetry(_:after:)``).
+    ///
+    /// - Parameter attempt: How many attempts went before this one.
     private func onPublisherChannel<Result>(
+        attempt first: Int = 0,
         _ body: (AMQPChannel) async throws -> Result
     ) async throws -> Result {
-        var attempt = 0
+        var attempt = first
         while true {
             do {
                 return try await body(try await self.publisherChannel())
-            } catch let error as AMQPError where attempt == 0 && error.code != .invalidArgument {
+            } catch let error as AMQPError where Self.shouldRetry(error, after: attempt) {
                 attempt += 1
                 self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
             }
