@@ -5,6 +5,8 @@
 import ArgumentParser
 import Enoki
 import FoundationEssentials
+import Logging
+import Synchronization
 
 /// `enoki`: talks to a running cluster of Enoki and Nameko services.
 @main
@@ -14,6 +16,46 @@ struct EnokiTool: AsyncParsableCommand {
         abstract: "Calls services, dispatches events and shows config, for clusters of Enoki and Nameko services.",
         subcommands: [Call.self, Dispatch.self, Request.self, ShowConfig.self]
     )
+
+    /// Where the commands say why they are still waiting: each failed attempt to reach the broker, on stderr.
+    static let logger = Logger(label: "enoki") { MessageLogHandler(label: $0, level: .warning) }
+
+    /// Runs `body`, and fails after `seconds` when it has not finished: the broker may be down, and the clients
+    /// wait for it, saying so on stderr at each attempt. The command ends then, without waiting for `body`.
+    ///
+    /// - Parameter grace: Added to the wait, so that a call's own timeout (which names the call) comes first.
+    static func within<Result: Sendable>(
+        _ seconds: Double,
+        grace: Double = 0,
+        config: EnokiConfig,
+        _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let broker = (try? config.amqpConfiguration().redactedURL) ?? "the broker"
+        let timeout = EnokiError(.timeout, "nothing done within \(seconds) seconds: is \(broker) up?")
+        return try await withCheckedThrowingContinuation { continuation in
+            let pending = Mutex(true)
+            let finish = { @Sendable (result: Swift.Result<Result, any Error>) in
+                let first = pending.withLock { pending in
+                    defer { pending = false }
+                    return pending
+                }
+                if first {
+                    continuation.resume(with: result)
+                }
+            }
+            Task {
+                do {
+                    finish(.success(try await body()))
+                } catch {
+                    finish(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: .milliseconds(Int64((seconds + grace) * 1000)))
+                finish(.failure(timeout))
+            }
+        }
+    }
 }
 
 extension EnokiTool {
@@ -66,12 +108,16 @@ extension EnokiTool {
                 data[parts[0]] = Self.parseArgument(parts[1])
             }
             let config = try self.cluster.load()
-            let result = try await ClusterRPCClient.withClient(
-                config: config,
-                contextData: data,
-                defaultTimeout: .milliseconds(Int64(self.timeout * 1000))
-            ) { rpc in
-                try await rpc.service(service).call(method, args: args, kwargs: keywords)
+            let timeout = self.timeout
+            let result = try await EnokiTool.within(timeout, grace: 1, config: config) { [data, keywords] in
+                try await ClusterRPCClient.withClient(
+                    config: config,
+                    contextData: data,
+                    defaultTimeout: .milliseconds(Int64(timeout * 1000)),
+                    logger: EnokiTool.logger
+                ) { rpc in
+                    try await rpc.service(service).call(method, args: args, kwargs: keywords)
+                }
             }
             print(JSONWriter.string(result))
         }
@@ -103,18 +149,25 @@ extension EnokiTool {
         @Argument(help: "The payload, as JSON (or a bare string).")
         var payload: String = "null"
 
+        @Option(help: "Seconds to wait for the broker's confirm.")
+        var timeout: Double = 30
+
         @OptionGroup var cluster: ClusterOptions
 
         func run() async throws {
-            let events = try ClusterEventDispatcher(config: try self.cluster.load())
-            do {
-                try await events.dispatch(self.service, self.eventType, json: Call.parseArgument(self.payload))
-                await events.close()
-            } catch {
-                await events.close()
-                throw error
+            let config = try self.cluster.load()
+            let (service, eventType, payload) = (self.service, self.eventType, Call.parseArgument(self.payload))
+            try await EnokiTool.within(self.timeout, config: config) {
+                let events = try ClusterEventDispatcher(config: config, logger: EnokiTool.logger)
+                do {
+                    try await events.dispatch(service, eventType, json: payload)
+                    await events.close()
+                } catch {
+                    await events.close()
+                    throw error
+                }
             }
-            print("dispatched \(self.service).\(self.eventType)")
+            print("dispatched \(service).\(eventType)")
         }
     }
 
@@ -144,22 +197,27 @@ extension EnokiTool {
         @OptionGroup var cluster: ClusterOptions
 
         func run() async throws {
-            let client = try QueueRPCClient(
-                config: try self.cluster.load(),
-                defaultTimeout: .milliseconds(Int64(self.timeout * 1000))
-            )
-            do {
-                if self.json {
-                    let reply = try await client.call(self.queue, json: Call.parseArgument(self.body))
-                    print(JSONWriter.string(reply))
-                } else {
-                    print(try await client.call(self.queue, self.body))
+            let config = try self.cluster.load()
+            let (queue, body, json, timeout) = (self.queue, self.body, self.json, self.timeout)
+            let answer = try await EnokiTool.within(timeout, grace: 1, config: config) {
+                let client = try QueueRPCClient(
+                    config: config,
+                    defaultTimeout: .milliseconds(Int64(timeout * 1000)),
+                    logger: EnokiTool.logger
+                )
+                do {
+                    let answer =
+                        json
+                        ? JSONWriter.string(try await client.call(queue, json: Call.parseArgument(body)))
+                        : try await client.call(queue, body)
+                    await client.close()
+                    return answer
+                } catch {
+                    await client.close()
+                    throw error
                 }
-                await client.close()
-            } catch {
-                await client.close()
-                throw error
             }
+            print(answer)
         }
     }
 

@@ -4,6 +4,7 @@
 
 import EnokiAMQPClient
 import EnokiTestSupport
+import Foundation
 import InMemoryLogging
 import Logging
 import NIOCore
@@ -120,6 +121,34 @@ import Testing
         // After it stops, asking for a connection fails instead of waiting.
         let error = await #expect(throws: AMQPError.self) { try await client.connection() }
         #expect(error?.code == .clientStopped)
+    }
+
+    @Test func aWaitCanEndOnAFailureNoRetryMends() async throws {
+        let url = Broker.url.replacingOccurrences(of: "guest:guest@", with: "guest:wrong@")
+        let client = AMQPClient(
+            configuration: try AMQPConnection.Configuration(url: url),
+            reconnectPolicy: .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(200)),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            // A plain wait goes on through the refusals, in case an operator mends the user.
+            let patient = Task { try await client.connection() }
+            let refused = await #expect(throws: AMQPError.self) {
+                try await client.connection(failingOn: [.authenticationFailed, .virtualHostRefused])
+            }
+            #expect(refused?.code == .authenticationFailed)
+            // Asked again after a refusal, the answer comes at once.
+            let again = await #expect(throws: AMQPError.self) {
+                try await client.connection(failingOn: [.authenticationFailed])
+            }
+            #expect(again?.code == .authenticationFailed)
+            // A wait that does not name the failure is still waiting; it ends when the client stops.
+            try await Task.sleep(for: .milliseconds(300))
+            group.cancelAll()
+            let stopped = await #expect(throws: AMQPError.self) { try await patient.value }
+            #expect(stopped?.code == .clientStopped)
+        }
     }
 
     /// The next connection the client makes, passing over attempts that fail (on a busy machine one may time out

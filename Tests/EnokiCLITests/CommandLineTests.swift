@@ -126,6 +126,41 @@ import Testing
         #expect(try await Self.waitForExit(process) == 0)
     }
 
+    @Test func aRefusedLoginEndsTheCommandAtOnce() async throws {
+        let broker = (ProcessInfo.processInfo.environment["AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672/")
+            .replacingOccurrences(of: "guest:guest@", with: "guest:not-the-password@")
+        let started = ContinuousClock.now
+        let (status, output, error) = try await Self.run("enoki", ["call", "greet_service.greet", "--broker", broker])
+        #expect(status != 0)
+        #expect(output.isEmpty)
+        #expect(error.contains("could not reach the broker to call greet_service.greet"))
+        #expect(error.contains("the broker refused the login of user 'guest'"))
+        #expect(!error.contains("not-the-password"))
+        // No waiting for a retry that cannot succeed, nor for the call's timeout.
+        #expect(ContinuousClock.now - started < .seconds(15))
+        let (dispatchStatus, _, dispatchError) = try await Self.run(
+            "enoki",
+            ["dispatch", "greet_service", "ping", "--broker", broker]
+        )
+        #expect(dispatchStatus != 0)
+        #expect(dispatchError.contains("the broker refused the login of user 'guest'"))
+    }
+
+    @Test func aBrokerThatIsNotThereEndsTheCommandAfterItsTimeout() async throws {
+        // Nothing listens on port 1: each attempt is reported, and the command ends after --timeout.
+        for command in [["call", "greet_service.greet"], ["request", "rpc_queue", "hello"], ["dispatch", "a", "b"]] {
+            let (status, output, error) = try await Self.run(
+                "enoki",
+                command + ["--broker", "amqp://guest:secret@127.0.0.1:1", "--timeout", "1"]
+            )
+            #expect(status != 0)
+            #expect(output.isEmpty)
+            #expect(error.contains("could not connect to amqp://guest:**@127.0.0.1:1//"), "\(command)")
+            #expect(error.contains("is amqp://guest:**@127.0.0.1:1// up?"), "\(command)")
+            #expect(!error.contains("secret"))
+        }
+    }
+
     @Test func unknownServiceNamesAreRefused() async throws {
         let (status, _, error) = try await Self.run(
             "enoki-examples",

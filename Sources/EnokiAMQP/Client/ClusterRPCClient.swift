@@ -44,7 +44,7 @@ public final class ClusterRPCClient: Sendable {
         defaultTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "enoki.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client")
+        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client", reportsRefusals: true)
         self.listener = ReplyListener(callerName: "standalone_rpc_proxy", logger: logger)
         self.context = WorkerContext.standalone(data: contextData)
         self.defaultTimeout = defaultTimeout
@@ -86,12 +86,17 @@ public final class ClusterRPCClient: Sendable {
             let transport = self.transport
             let listener = self.listener
             let exchange = transport.config.rpcExchange
-            let task = Task {
-                try await transport.register { connection in
-                    let channel = try await connection.openChannel()
-                    try await listener.consume(on: channel, exchange: exchange)
+            let task = Task { [self] in
+                do {
+                    try await transport.register { connection in
+                        let channel = try await connection.openChannel()
+                        try await listener.consume(on: channel, exchange: exchange)
+                    }
+                } catch {
+                    // The calls waiting now fail with the error; the next call tries again.
+                    self.ready.withLock { $0 = nil }
+                    throw error
                 }
-                return
             }
             ready = task
             return task

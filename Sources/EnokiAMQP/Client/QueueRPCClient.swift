@@ -48,7 +48,7 @@ public final class QueueRPCClient: Sendable {
         defaultTimeout: Duration? = .seconds(30),
         logger: Logger = Logger(label: "enoki.queue-rpc", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client")
+        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client", reportsRefusals: true)
         self.defaultTimeout = defaultTimeout
         self.logger = logger
     }
@@ -85,7 +85,11 @@ public final class QueueRPCClient: Sendable {
         contentType: String?,
         timeout: Duration? = nil
     ) async throws -> ByteBuffer {
-        try await self.startTask().value
+        do {
+            try await self.startTask().value
+        } catch {
+            throw EnokiError(.transport, "could not reach the broker to send to '\(queue)'", underlying: error)
+        }
         let correlationID = RandomUUID.make()
         let slot = ReplySlot()
         let replyTo = self.state.withLock { state -> String? in
@@ -139,10 +143,15 @@ public final class QueueRPCClient: Sendable {
             if let task = ready { return task }
             self.transport.start()
             let task = Task { [self] in
-                try await self.transport.register { connection in
-                    try await self.consumeCallbackQueue(on: connection)
+                do {
+                    try await self.transport.register { connection in
+                        try await self.consumeCallbackQueue(on: connection)
+                    }
+                } catch {
+                    // The calls waiting now fail with the error; the next call tries again.
+                    self.ready.withLock { $0 = nil }
+                    throw error
                 }
-                return
             }
             ready = task
             return task

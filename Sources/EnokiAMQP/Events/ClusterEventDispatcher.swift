@@ -36,7 +36,7 @@ public final class ClusterEventDispatcher: Sendable {
         contextData: JSONObject = [:],
         logger: Logger = Logger(label: "enoki.events", factory: { _ in SwiftLogNoOpLogHandler() })
     ) throws {
-        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client")
+        self.transport = try AMQPTransport(config: config, logger: logger, name: "enoki client", reportsRefusals: true)
         self.contextData = contextData
     }
 

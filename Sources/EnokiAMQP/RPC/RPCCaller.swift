@@ -29,7 +29,11 @@ struct RPCCaller: Sendable {
         headers: FieldTable,
         timeout: Duration?
     ) async throws -> JSONValue {
-        try await self.ready()
+        do {
+            try await self.ready()
+        } catch {
+            throw EnokiError(.transport, "could not reach the broker to call \(service).\(method)", underlying: error)
+        }
         let correlationID = RandomUUID.make()
         let slot = self.listener.expect(correlationID)
         let target = RPCRequest.Target.method(service: service, method: method)

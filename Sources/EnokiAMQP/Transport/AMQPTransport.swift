@@ -33,18 +33,32 @@ public final class AMQPTransport: SharedExtension {
     let logger: Logger
     let consumer: AMQPClient
     let publisher: AMQPClient
+    /// The connection failures that end a wait for a connection.
+    private let failures: Set<AMQPError.Code>
     private let state = Mutex(State())
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let running = Mutex(Running())
+
+    /// The tasks that run the connections.
+    private struct Running {
+        var tasks: [Task<Void, Never>] = []
+        var publisher = false
+        var consumer = false
+    }
     /// Opening the publisher channel happens once at a time.
     private let publisherChannelLock = AsyncLimiter(limit: 1)
 
     /// Makes the transport for a configuration; it connects once ``start()`` runs.
     ///
-    /// - Parameter name: What the broker shows as the connections' `connection_name`, followed by `consumer` or
-    ///   `publisher`: `enoki` for a runner's services, `enoki client` for a client.
-    public init(config: EnokiConfig, logger: Logger, name: String = "enoki") throws {
+    /// - Parameters:
+    ///   - name: What the broker shows as the connections' `connection_name`, followed by `consumer` or
+    ///     `publisher`: `enoki` for a runner's services, `enoki client` for a client.
+    ///   - reportsRefusals: Whether what waits for a connection fails at once when the broker refuses the user or
+    ///     the virtual host, which no retry mends (a client, so that its caller hears of it), rather than waiting
+    ///     for an operator to mend it (a runner's services, which keep retrying and logging).
+    public init(config: EnokiConfig, logger: Logger, name: String = "enoki", reportsRefusals: Bool = false) throws {
         self.config = config
         self.logger = logger
+        self.failures = reportsRefusals ? [.authenticationFailed, .virtualHostRefused] : []
         let holder = SetupHolder()
         let consumerConfiguration = try config.amqpConfiguration(connectionName: "\(name) consumer")
         let publisherConfiguration = try config.amqpConfiguration(connectionName: "\(name) publisher")
@@ -79,23 +93,30 @@ public final class AMQPTransport: SharedExtension {
     /// runner stops gracefully, its workers still need the connections to send their replies. ``stop()`` ends
     /// them once the containers have stopped.
     ///
+    /// Starting again starts only what is not running yet.
+    ///
     /// - Parameter consumer: Whether to open the consumer connection too; a client that only publishes (an event
     ///   dispatcher) leaves it closed.
     public func start(consumer: Bool = true) {
         let consumerClient = self.consumer
         let publisher = self.publisher
-        var tasks = [Task.detached { _ = try? await publisher.run() }]
-        if consumer {
-            tasks.append(Task.detached { _ = try? await consumerClient.run() })
+        self.running.withLock { running in
+            if !running.publisher {
+                running.publisher = true
+                running.tasks.append(Task.detached { _ = try? await publisher.run() })
+            }
+            if consumer && !running.consumer {
+                running.consumer = true
+                running.tasks.append(Task.detached { _ = try? await consumerClient.run() })
+            }
         }
-        self.tasks.withLock { $0 += tasks }
     }
 
     /// Closes both connections.
     public func stop() async {
-        let tasks = self.tasks.withLock { tasks in
-            defer { tasks = [] }
-            return tasks
+        let tasks = self.running.withLock { running in
+            defer { running.tasks = [] }
+            return running.tasks
         }
         for task in tasks {
             task.cancel()
@@ -105,9 +126,10 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
-    /// Registers something to do on the consumer connection now (if it is open) and after every reconnection.
+    /// Registers something to do on the consumer connection now (waiting for one) and after every reconnection.
     ///
     /// - Returns: A token for ``unregister(_:)``.
+    /// - Throws: What the first run threw, or why no connection came; the setup is then not registered.
     @discardableResult
     public func register(_ setup: @escaping ConnectionSetup) async throws -> UInt64 {
         let id = self.state.withLock { state -> UInt64 in
@@ -115,8 +137,13 @@ public final class AMQPTransport: SharedExtension {
             state.setups[state.nextID] = setup
             return state.nextID
         }
-        let connection = try await self.consumer.connection()
-        try await setup(connection)
+        do {
+            let connection = try await self.consumer.connection(failingOn: self.failures)
+            try await setup(connection)
+        } catch {
+            self.unregister(id)
+            throw error
+        }
         return id
     }
 
@@ -145,7 +172,7 @@ public final class AMQPTransport: SharedExtension {
 
     /// The open consumer connection, waiting while the transport connects.
     public func consumerConnection() async throws -> AMQPConnection {
-        try await self.consumer.connection()
+        try await self.consumer.connection(failingOn: self.failures)
     }
 
     /// The publisher channel (in confirm mode), opened on demand and again after the connection drops.
@@ -157,7 +184,7 @@ public final class AMQPTransport: SharedExtension {
             if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
                 return channel
             }
-            let connection = try await self.publisher.connection()
+            let connection = try await self.publisher.connection(failingOn: self.failures)
             let channel = try await connection.openChannel()
             try await channel.enablePublisherConfirms()
             self.state.withLock {

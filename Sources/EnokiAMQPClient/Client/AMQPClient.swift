@@ -64,10 +64,17 @@ public final class AMQPClient: Service, Sendable {
         case connectFailed(AMQPError, retryIn: Duration)
     }
 
+    private struct Waiter {
+        var continuation: CheckedContinuation<AMQPConnection, any Error>
+        var failingOn: Set<AMQPError.Code>
+    }
+
     private struct State {
         var current: AMQPConnection?
         var stopped = false
-        var waiters: [UInt64: CheckedContinuation<AMQPConnection, any Error>] = [:]
+        /// The error of the last attempt, until one succeeds.
+        var lastFailure: AMQPError?
+        var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
         var listeners: [AsyncStream<Event>.Continuation] = []
     }
@@ -131,6 +138,7 @@ public final class AMQPClient: Service, Sendable {
                     "could not connect to \(self.configuration.redactedURL) (\(amqpError.message)); retrying in \(Self.format(delay)) seconds",
                     metadata: [LogKey.broker: "\(self.configuration.redactedURL)", LogKey.attempt: "\(attempt)"]
                 )
+                self.failed(amqpError)
                 self.emit(.connectFailed(amqpError, retryIn: delay))
                 do {
                     try await cancelWhenGracefulShutdown {
@@ -168,9 +176,14 @@ public final class AMQPClient: Service, Sendable {
 
     /// The open connection, waiting while the client connects.
     ///
-    /// - Throws: ``AMQPError/Code-swift.struct/clientStopped`` once the client has stopped, and
-    ///   `CancellationError` when the waiting task is cancelled.
-    public func connection() async throws -> AMQPConnection {
+    /// - Parameter failures: Errors not worth waiting through: when an attempt fails (or the last one failed) with
+    ///   one of these codes, the wait ends with that error. A command-line tool passes
+    ///   ``AMQPError/Code-swift.struct/authenticationFailed`` and
+    ///   ``AMQPError/Code-swift.struct/virtualHostRefused``, which no retry mends, to report them at once; a
+    ///   service waits through everything, in case an operator mends them.
+    /// - Throws: ``AMQPError/Code-swift.struct/clientStopped`` once the client has stopped, one of the `failures`,
+    ///   and `CancellationError` when the waiting task is cancelled.
+    public func connection(failingOn failures: Set<AMQPError.Code> = []) async throws -> AMQPConnection {
         let id = self.state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -181,7 +194,8 @@ public final class AMQPClient: Service, Sendable {
                     if let current = state.current, current.isOpen { return .success(current) }
                     if state.stopped { return .failure(AMQPError(.clientStopped, "the AMQP client has stopped")) }
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    state.waiters[id] = continuation
+                    if let failure = state.lastFailure, failures.contains(failure.code) { return .failure(failure) }
+                    state.waiters[id] = Waiter(continuation: continuation, failingOn: failures)
                     return nil
                 }
                 if let result {
@@ -190,7 +204,22 @@ public final class AMQPClient: Service, Sendable {
             }
         } onCancel: {
             let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume(throwing: CancellationError())
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Records a failed attempt and ends the waits that do not wait through its kind of failure.
+    private func failed(_ error: AMQPError) {
+        let ended = self.state.withLock { state -> [Waiter] in
+            state.lastFailure = error
+            let ended = state.waiters.filter { $0.value.failingOn.contains(error.code) }
+            for id in ended.keys {
+                state.waiters.removeValue(forKey: id)
+            }
+            return Array(ended.values)
+        }
+        for waiter in ended {
+            waiter.continuation.resume(throwing: error)
         }
     }
 
@@ -214,15 +243,16 @@ public final class AMQPClient: Service, Sendable {
     }
 
     private func setCurrent(_ connection: AMQPConnection?) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<AMQPConnection, any Error>] in
+        let waiters = self.state.withLock { state -> [Waiter] in
             state.current = connection
             guard connection != nil else { return [] }
+            state.lastFailure = nil
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
         if let connection {
             for waiter in waiters {
-                waiter.resume(returning: connection)
+                waiter.continuation.resume(returning: connection)
             }
         }
     }
@@ -245,7 +275,7 @@ public final class AMQPClient: Service, Sendable {
             return (Array(state.waiters.values), state.listeners)
         }
         for waiter in waiters {
-            waiter.resume(throwing: AMQPError(.clientStopped, "the AMQP client has stopped"))
+            waiter.continuation.resume(throwing: AMQPError(.clientStopped, "the AMQP client has stopped"))
         }
         for listener in listeners {
             listener.finish()
