@@ -4,6 +4,7 @@
 
 import Enoki
 import EnokiAMQPClient
+import EnokiTestSupport
 import EnokiTesting
 import Logging
 import Testing
@@ -37,6 +38,35 @@ import Testing
                 "list_consumers", "-p", cluster.virtualHost, "queue_name", "ack_required", "prefetch_count",
             ])
             #expect(consumers.contains("rpc-echo_test\ttrue\t20"))
+        }
+    }
+
+    @Test func aQueueDeletedUnderARunningServiceIsDeclaredAgain() async throws {
+        let logs = LogCapture()
+        try await TestCluster.run(services: [.service(EchoService.self), .service(Beta.self)], logger: logs.logger) {
+            cluster in
+            let queues: Set = ["rpc-echo_test", "evt-alpha-ordered--beta.on_order"]
+            for queue in queues {
+                try await Broker.ctl("delete_queue", "-p", cluster.virtualHost, queue)
+            }
+            // Each cancelled consumer is logged with its queue.
+            var warned: Set<String> = []
+            for _ in 0..<500 where warned != queues {
+                try await Task.sleep(for: .milliseconds(20))
+                warned = Set(
+                    logs.lines.filter { $0.level == .warning && $0.message.contains("the broker cancelled a consumer") }
+                        .compactMap { $0.metadata["queue"] }
+                )
+            }
+            #expect(warned == queues)
+            // Both queues are back, bound and consumed: calls and events reach the service again.
+            let answer: String = try await cluster.rpc.echo_test.append_identifier("back")
+            #expect(answer == "back-y")
+            let waiter = cluster.waiter(Beta.self, "on_order")
+            let events = try ClusterEventDispatcher(config: cluster.config)
+            try await events.dispatch("alpha", "ordered", Order(item: "tea", count: 1))
+            await events.close()
+            #expect(try await waiter.wait().arguments.values == [["item": "tea", "count": 1]])
         }
     }
 

@@ -77,9 +77,9 @@ public final class EventHandlerEntrypoint: Entrypoint {
             context: context,
             transport: endpoint.transport
         )
-        endpoint.registerConsumer(key: "event:\(queue.name):\(context.methodName)") { channel in
+        endpoint.registerConsumer(queue: queue.name) { channel, onEnd in
             try await queue.declare(on: channel)
-            return try await channel.consume(queue: queue.name, onDelivery: { handler.handle($0) })
+            return try await channel.consume(queue: queue.name, onEnd: onEnd, onDelivery: { handler.handle($0) })
         }
         self.state.withLock { $0 = (endpoint, queue) }
     }

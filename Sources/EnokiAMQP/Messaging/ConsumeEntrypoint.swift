@@ -66,14 +66,14 @@ public final class ConsumeEntrypoint: Entrypoint {
         let queue = self.queue
         let prefetch = self.prefetchCount
         let containerPrefetch = context.container.config.prefetchCount
-        endpoint.registerConsumer(key: "consume:\(queue.name):\(context.methodName)") { channel in
+        endpoint.registerConsumer(queue: queue.name) { channel, onEnd in
             try await queue.declare(on: channel)
             if let prefetch {
                 // basic.qos applies to the consumers started after it: set this consumer's window, then put the
                 // container's back for the others.
                 try await channel.qos(prefetchCount: UInt16(clamping: prefetch))
             }
-            let tag = try await channel.consume(queue: queue.name, onDelivery: { handler.handle($0) })
+            let tag = try await channel.consume(queue: queue.name, onEnd: onEnd, onDelivery: { handler.handle($0) })
             if prefetch != nil {
                 try await channel.qos(prefetchCount: UInt16(clamping: containerPrefetch))
             }

@@ -35,7 +35,10 @@ struct RPCServer: Sendable {
     var config: EnokiConfig { self.endpoint.context.config }
     var queueName: String { "rpc-\(self.endpoint.serviceName)" }
 
-    func consume() async throws -> ConsumerTag {
+    /// Declares the RPC exchange and queue and consumes the queue.
+    ///
+    /// - Parameter onEnd: Called when the consumer ends (the broker cancelled it, say).
+    func consume(onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in }) async throws -> ConsumerTag {
         let exchange = self.config.rpcExchange
         try await self.channel.declareExchange(exchange, type: .topic, durable: true)
         try await self.channel.declareQueue(self.queueName, durable: true)
@@ -44,7 +47,11 @@ struct RPCServer: Sendable {
             exchange: exchange,
             routingKey: "\(self.endpoint.serviceName).*"
         )
-        return try await self.channel.consume(queue: self.queueName, onDelivery: { delivery in self.handle(delivery) })
+        return try await self.channel.consume(
+            queue: self.queueName,
+            onEnd: onEnd,
+            onDelivery: { delivery in self.handle(delivery) }
+        )
     }
 
     /// Runs on the event loop: checks the request and hands it to a worker.

@@ -30,12 +30,19 @@ final class ReplyListener: Sendable {
     }
 
     /// Declares and binds the queue and consumes it on `channel`; run again on every new connection.
-    func consume(on channel: AMQPChannel, exchange: String) async throws {
+    ///
+    /// - Parameter onEnd: Called when the consumer ends (the broker cancelled it, say).
+    func consume(
+        on channel: AMQPChannel,
+        exchange: String,
+        onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in }
+    ) async throws {
         try await channel.declareExchange(exchange, type: .topic, durable: true)
         try await channel.declareQueue(self.queueName, durable: true, arguments: ["x-expires": .int32(300_000)])
         try await channel.bindQueue(self.queueName, exchange: exchange, routingKey: self.routingKey)
         try await channel.consume(
             queue: self.queueName,
+            onEnd: onEnd,
             onDelivery: { [weak self] delivery in
                 self?.deliver(delivery)
             }

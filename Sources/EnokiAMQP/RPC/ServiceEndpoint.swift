@@ -13,14 +13,18 @@ import Synchronization
 ///
 /// Entrypoints and dependencies register with it while the container sets up; when the first of them starts, it
 /// opens its channel, sets the prefetch window and declares and consumes everything registered, and it does so
-/// again on every reconnection.
+/// again on every reconnection. When the broker cancels one of its consumers (someone deleted the queue), it
+/// logs a warning and declares and consumes that queue again.
 final class ServiceEndpoint: Sendable {
-    /// Something to declare and consume on the container's channel.
-    typealias Consumer = @Sendable (AMQPChannel) async throws -> ConsumerTag?
+    /// Something to declare and consume on the container's channel; it passes `onEnd` to `consume`, so that the
+    /// endpoint hears when the broker cancels the consumer.
+    typealias Consumer =
+        @Sendable (_ channel: AMQPChannel, _ onEnd: @escaping @Sendable (AMQPError?) -> Void) async throws
+        -> ConsumerTag?
 
     private struct State {
         var rpcMethods: [String: RPCServer.Method] = [:]
-        var consumers: [(key: String, stopsWithEntrypoints: Bool, consume: Consumer)] = []
+        var consumers: [(queue: String, stopsWithEntrypoints: Bool, consume: Consumer)] = []
         var replyListener: ReplyListener?
         var started = false
         var startWaiters: [CheckedContinuation<Void, any Error>] = []
@@ -59,8 +63,13 @@ final class ServiceEndpoint: Sendable {
         self.state.withLock { $0.rpcMethods[method.signature.methodName] = method }
     }
 
-    func registerConsumer(key: String, stopsWithEntrypoints: Bool = true, _ consume: @escaping Consumer) {
-        self.state.withLock { $0.consumers.append((key, stopsWithEntrypoints, consume)) }
+    /// Registers a queue to declare and consume.
+    ///
+    /// - Parameters:
+    ///   - queue: The queue's name, for the log.
+    ///   - stopsWithEntrypoints: Whether a graceful stop cancels the consumer with the entrypoints'.
+    func registerConsumer(queue: String, stopsWithEntrypoints: Bool = true, _ consume: @escaping Consumer) {
+        self.state.withLock { $0.consumers.append((queue, stopsWithEntrypoints, consume)) }
     }
 
     /// The container's reply listener, made on first use.
@@ -126,24 +135,71 @@ final class ServiceEndpoint: Sendable {
         }
         let channel = try await connection.openChannel()
         try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
-        var tags: [ConsumerTag] = []
+        self.state.withLock { state in
+            state.channel = channel
+            state.entrypointTags = []
+        }
         if let listener {
-            try await listener.consume(on: channel, exchange: self.context.config.rpcExchange)
+            let exchange = self.context.config.rpcExchange
+            try await self.consume(listener.queueName, on: channel, stopsWithEntrypoints: false) { channel, onEnd in
+                try await listener.consume(on: channel, exchange: exchange, onEnd: onEnd)
+                return nil
+            }
         }
         if !stopped {
             if !methods.isEmpty {
                 let server = RPCServer(endpoint: self, methods: methods, channel: channel)
-                tags.append(try await server.consume())
+                try await self.consume(server.queueName, on: channel, stopsWithEntrypoints: true) { _, onEnd in
+                    try await server.consume(onEnd: onEnd)
+                }
             }
             for consumer in consumers {
-                if let tag = try await consumer.consume(channel), consumer.stopsWithEntrypoints {
-                    tags.append(tag)
+                try await self.consume(
+                    consumer.queue,
+                    on: channel,
+                    stopsWithEntrypoints: consumer.stopsWithEntrypoints,
+                    consumer.consume
+                )
+            }
+        }
+    }
+
+    /// Declares and consumes a queue on the container's channel, and does so again when the broker cancels the
+    /// consumer while the channel lives on (the queue was deleted).
+    private func consume(
+        _ queue: String,
+        on channel: AMQPChannel,
+        stopsWithEntrypoints: Bool,
+        _ consumer: @escaping Consumer
+    ) async throws {
+        let tag = try await consumer(channel) { [weak self] error in
+            guard let self, let error, error.code == .consumerCancelledByBroker else { return }
+            let current = self.state.withLock { state in
+                state.channel === channel && !(stopsWithEntrypoints && state.stopped)
+            }
+            guard current, channel.isOpen else { return }
+            let logger = self.context.logger
+            logger.warning(
+                "the broker cancelled a consumer (was its queue deleted?); declaring the queue again",
+                metadata: ["queue": "\(queue)"]
+            )
+            Task {
+                do {
+                    try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
+                } catch {
+                    logger.error(
+                        "could not declare and consume a queue again",
+                        metadata: ["queue": "\(queue)", "error": "\(error)"]
+                    )
                 }
             }
         }
-        self.state.withLock { state in
-            state.channel = channel
-            state.entrypointTags = tags
+        if let tag, stopsWithEntrypoints {
+            self.state.withLock { state in
+                if state.channel === channel {
+                    state.entrypointTags.append(tag)
+                }
+            }
         }
     }
 
