@@ -59,6 +59,9 @@ import Testing
                 )
             }
             #expect(warned == queues)
+            for queue in queues {
+                #expect(try await Self.isConsumed(queue, in: cluster.virtualHost))
+            }
             // Both queues are back, bound and consumed: calls and events reach the service again.
             let answer: String = try await cluster.rpc.echo_test.append_identifier("back")
             #expect(answer == "back-y")
@@ -67,6 +70,28 @@ import Testing
             try await events.dispatch("alpha", "ordered", Order(item: "tea", count: 1))
             await events.close()
             #expect(try await waiter.wait().arguments.values == [["item": "tea", "count": 1]])
+        }
+    }
+
+    @Test func aChannelErrorIsLoggedAndTheServiceServesAgainOnceMended() async throws {
+        let logs = LogCapture()
+        try await TestCluster.run(services: [.service(EchoService.self)], logger: logs.logger) { cluster in
+            let connection = try await AMQPConnection.connect(configuration: .init(url: cluster.config.amqpURI))
+            let channel = try await connection.openChannel()
+            // An operator deletes the queue and declares it anew with other arguments, before the service can.
+            _ = try await channel.deleteQueue("rpc-echo_test")
+            try await channel.declareQueue("rpc-echo_test", durable: true, arguments: ["x-max-length": .int32(5)])
+            // The service's declaration is refused, which closes its channel: logged, and tried again.
+            let closed = try await logs.first(containing: "the broker closed the service's channel")
+            #expect(closed.level == .warning)
+            #expect(closed.metadata["error"]?.contains("PRECONDITION_FAILED") == true)
+            // Once the queue is gone, the service declares it as it wants it, and serves again.
+            _ = try await channel.deleteQueue("rpc-echo_test")
+            #expect(try await Self.isConsumed("rpc-echo_test", in: cluster.virtualHost))
+            #expect(try await Broker.queueInfo("rpc-echo_test", vhost: cluster.virtualHost)?.contains("x-max") == false)
+            let answer: String = try await cluster.rpc.echo_test.append_identifier("mended")
+            #expect(answer == "mended-y")
+            await connection.close()
         }
     }
 
@@ -122,5 +147,19 @@ import Testing
             await second.stop()
             await client.close()
         }
+    }
+
+    /// Whether a queue has a consumer (so it is declared, bound and consumed again), waiting up to 20 seconds.
+    static func isConsumed(_ queue: String, in virtualHost: String) async throws -> Bool {
+        for _ in 0..<400 {
+            let listing = try await Broker.ctl("list_queues", "-p", virtualHost, "name", "consumers")
+            let consumed = listing.split(separator: "\n").contains { line in
+                let columns = line.split(separator: "\t")
+                return columns.count == 2 && columns[0] == queue && (Int(columns[1]) ?? 0) > 0
+            }
+            if consumed { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }

@@ -14,7 +14,9 @@ import Synchronization
 /// Entrypoints and dependencies register with it while the container sets up; when the first of them starts, it
 /// opens its channel, sets the prefetch window and declares and consumes everything registered, and it does so
 /// again on every reconnection. When the broker cancels one of its consumers (someone deleted the queue), it
-/// logs a warning and declares and consumes that queue again.
+/// logs a warning and declares and consumes that queue again; when the broker closes its channel (a channel
+/// error, such as a queue declared again with other arguments), it logs it and opens the channel again, with
+/// backoff, until the channel's queues can be consumed.
 final class ServiceEndpoint: Sendable {
     /// Something to declare and consume on the container's channel; it passes `onEnd` to `consume`, so that the
     /// endpoint hears when the broker cancels the consumer.
@@ -31,6 +33,8 @@ final class ServiceEndpoint: Sendable {
         var startError: (any Error)?
         var ready = false
         var channel: AMQPChannel?
+        /// How many times in a row the channel was opened again after the broker closed it and failed again.
+        var channelRetries = 0
         var entrypointTags: [ConsumerTag] = []
         var stopped = false
         var repliesInFlight = 0
@@ -134,11 +138,12 @@ final class ServiceEndpoint: Sendable {
             ($0.rpcMethods, $0.consumers, $0.replyListener, $0.stopped)
         }
         let channel = try await connection.openChannel()
-        try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
         self.state.withLock { state in
             state.channel = channel
             state.entrypointTags = []
         }
+        self.watch(channel, on: connection)
+        try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
         if let listener {
             let exchange = self.context.config.rpcExchange
             try await self.consume(listener.queueName, on: channel, stopsWithEntrypoints: false) { channel, onEnd in
@@ -160,6 +165,39 @@ final class ServiceEndpoint: Sendable {
                     stopsWithEntrypoints: consumer.stopsWithEntrypoints,
                     consumer.consume
                 )
+            }
+        }
+        self.state.withLock { state in
+            if state.channel === channel {
+                state.channelRetries = 0
+            }
+        }
+    }
+
+    /// Opens the channel again, and declares and consumes everything again, when the broker closes it while the
+    /// connection lives on. A connection that closes is the transport's to restore.
+    private func watch(_ channel: AMQPChannel, on connection: AMQPConnection) {
+        Task { [weak self] in
+            let error = await channel.closed()
+            guard let self, error.code == .channelClosedByBroker, connection.isOpen else { return }
+            let retries = self.state.withLock { state -> Int? in
+                guard state.channel === channel else { return nil }
+                state.channelRetries += 1
+                return state.channelRetries
+            }
+            guard let retries else { return }
+            let delay = Duration.seconds(min(1 << min(retries - 1, 5), 30))
+            let logger = self.context.logger
+            logger.warning(
+                "the broker closed the service's channel; opening it again in \(delay.components.seconds) s",
+                metadata: ["error": "\(error)"]
+            )
+            try? await Task.sleep(for: delay)
+            guard connection.isOpen, self.state.withLock({ $0.channel === channel }) else { return }
+            do {
+                try await self.connected(connection)
+            } catch {
+                logger.error("could not open the service's channel again", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -184,6 +222,9 @@ final class ServiceEndpoint: Sendable {
                 metadata: ["queue": "\(queue)"]
             )
             Task {
+                // A moment's wait, so that an operator who deletes a queue to declare it anew gets there first.
+                try? await Task.sleep(for: .seconds(1))
+                guard channel.isOpen else { return }
                 do {
                     try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
                 } catch {
