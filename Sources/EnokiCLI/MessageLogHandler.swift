@@ -17,11 +17,16 @@ public struct MessageLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     private let label: String
+    private let showsMetadata: Bool
 
     /// A handler for `label` at `level`.
-    public init(label: String, level: Logger.Level) {
+    ///
+    /// - Parameter showsMetadata: Whether lines end with their metadata (`key=value …`); a command line that
+    ///   only reports what it waits for leaves it out.
+    public init(label: String, level: Logger.Level, showsMetadata: Bool = true) {
         self.label = label
         self.logLevel = level
+        self.showsMetadata = showsMetadata
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -32,7 +37,7 @@ public struct MessageLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var line = "\(event.message)"
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-        if !all.isEmpty {
+        if self.showsMetadata && !all.isEmpty {
             line += " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
         line += "\n"

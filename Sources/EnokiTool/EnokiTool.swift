@@ -18,7 +18,7 @@ struct EnokiTool: AsyncParsableCommand {
     )
 
     /// Where the commands say why they are still waiting: each failed attempt to reach the broker, on stderr.
-    static let logger = Logger(label: "enoki") { MessageLogHandler(label: $0, level: .warning) }
+    static let logger = Logger(label: "enoki") { MessageLogHandler(label: $0, level: .warning, showsMetadata: false) }
 
     /// Runs `body`, and fails after `seconds` when it has not finished: the broker may be down, and the clients
     /// wait for it, saying so on stderr at each attempt. The command ends then, without waiting for `body`.

@@ -116,7 +116,7 @@ import Testing
         let output = try await Self.waitFor("retrying in", in: log)
         #expect(
             output.contains(
-                "could not connect to amqp://guest:**@127.0.0.1:1// (could not connect to amqp://guest:**@127.0.0.1:1//: connection refused); retrying in"
+                "could not connect to amqp://guest:**@127.0.0.1:1// (connection refused); retrying in"
             )
         )
         #expect(!output.contains("secret"))

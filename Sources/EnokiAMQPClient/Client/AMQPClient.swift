@@ -134,8 +134,13 @@ public final class AMQPClient: Service, Sendable {
                 let amqpError = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)", underlying: error)
                 let delay = self.reconnectPolicy.delay(attempt: attempt)
                 attempt += 1
+                // The error names the broker already when the connection itself failed; the line names it once.
+                let url = self.configuration.redactedURL
+                let reason =
+                    amqpError.message.hasPrefix("could not connect to \(url): ")
+                    ? String(amqpError.message.dropFirst("could not connect to \(url): ".count)) : amqpError.message
                 self.logger.warning(
-                    "could not connect to \(self.configuration.redactedURL) (\(amqpError.message)); retrying in \(Self.format(delay)) seconds",
+                    "could not connect to \(url) (\(reason)); retrying in \(Self.format(delay)) seconds",
                     metadata: [LogKey.broker: "\(self.configuration.redactedURL)", LogKey.attempt: "\(attempt)"]
                 )
                 self.failed(amqpError)
