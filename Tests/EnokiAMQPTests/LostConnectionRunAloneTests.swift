@@ -6,6 +6,7 @@ import Enoki
 import EnokiTestSupport
 import EnokiTesting
 import Foundation
+import Logging
 import Testing
 
 /// A connection that goes while the broker holds a message it has not confirmed: the message is sent again on a
@@ -14,7 +15,8 @@ import Testing
 /// its own.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct LostConnectionRunAloneTests {
     @Test func aReplyLostWithItsConnectionIsSentAgain() async throws {
-        try await TestCluster.run(EchoService.self) { cluster in
+        let logs = LogCapture()
+        try await TestCluster.run(services: [.service(EchoService.self)], logger: logs.logger) { cluster in
             // The service's publisher connection is open before the alarm.
             let first: Double = try await cluster.rpc.echo_test.slow(0)
             #expect(first == 0)
@@ -27,6 +29,10 @@ import Testing
                 try await Broker.closeConnections(named: "enoki publisher", virtualHost: cluster.virtualHost)
             }
             #expect(try await reply == 0.6875)
+            // The service said why its reply waited.
+            let blocked = try await logs.first(containing: "the broker blocked the connection")
+            #expect(blocked.level == .warning)
+            #expect(blocked.message.contains("publishing waits until it unblocks"))
             // The reply itself was sent again: the method ran once.
             #expect(Recorder.shared.events("slow").filter { $0 == "start 0.6875" }.count == 1)
             // The request was acknowledged once the reply sent again was confirmed: nothing holds a place in the

@@ -12,8 +12,8 @@ import Synchronization
 /// tells its owner each time, so that the owner can declare its topology again and restart its consumers.
 ///
 /// Run it under a `ServiceGroup` (or call ``run()`` in a task); it stops, closing the connection, on graceful
-/// shutdown or cancellation. A broker that is not up yet is retried with a warning naming the broker and the
-/// delay:
+/// shutdown or cancellation. The broker's blocking of the connection (a memory or disk alarm) is logged as a
+/// warning. A broker that is not up yet is retried with a warning naming the broker and the delay:
 ///
 /// ```
 /// could not connect to amqp://guest:**@127.0.0.1:5672// (connection refused); retrying in 2.0 seconds
@@ -157,6 +157,7 @@ public final class AMQPClient: Service, Sendable {
             attempt = 0
             self.setCurrent(connection)
             self.emit(.connected(connection))
+            self.logBlocking(of: connection)
             let reason = await withGracefulShutdownHandler {
                 await withTaskCancellationHandler {
                     await connection.closed()
@@ -177,6 +178,26 @@ public final class AMQPClient: Service, Sendable {
             self.emit(.disconnected(reason))
         }
         self.stop()
+    }
+
+    /// Logs the broker's blocking of a connection (a memory or disk alarm), during which publishing waits.
+    private func logBlocking(of connection: AMQPConnection) {
+        let states = connection.blockedStates()
+        let logger = self.logger
+        let url = connection.redactedURL
+        Task {
+            for await state in states {
+                switch state {
+                case .blocked(let reason):
+                    logger.warning(
+                        "the broker blocked the connection to \(url) (\(reason)); publishing waits until it unblocks",
+                        metadata: [LogKey.broker: "\(url)"]
+                    )
+                case .unblocked:
+                    logger.info("the broker unblocked the connection to \(url)", metadata: [LogKey.broker: "\(url)"])
+                }
+            }
+        }
     }
 
     /// The open connection, waiting while the client connects.
