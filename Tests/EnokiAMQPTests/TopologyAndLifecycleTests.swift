@@ -73,6 +73,23 @@ import Testing
         }
     }
 
+    @Test func aClientsDeletedReplyQueueIsDeclaredAgain() async throws {
+        try await TestCluster.run(EchoService.self) { cluster in
+            let first: String = try await cluster.rpc.echo_test.append_identifier("one")
+            #expect(first == "one-y")
+            let listing = try await Broker.ctl("list_queues", "-p", cluster.virtualHost, "name")
+            let replyQueue = try #require(
+                listing.split(separator: "\n").map(String.init).first {
+                    $0.hasPrefix("rpc.reply-standalone_rpc_proxy-")
+                }
+            )
+            try await Broker.ctl("delete_queue", "-p", cluster.virtualHost, replyQueue)
+            #expect(try await Self.isConsumed(replyQueue, in: cluster.virtualHost))
+            let second: String = try await cluster.rpc.echo_test.append_identifier("two")
+            #expect(second == "two-y")
+        }
+    }
+
     @Test func aChannelErrorIsLoggedAndTheServiceServesAgainOnceMended() async throws {
         let logs = LogCapture()
         try await TestCluster.run(services: [.service(EchoService.self)], logger: logs.logger) { cluster in

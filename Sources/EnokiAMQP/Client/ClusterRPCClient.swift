@@ -89,8 +89,7 @@ public final class ClusterRPCClient: Sendable {
             let task = Task { [self] in
                 do {
                     try await transport.register { connection in
-                        let channel = try await connection.openChannel()
-                        try await listener.consume(on: channel, exchange: exchange)
+                        try await listener.consume(onNewChannelOf: connection, exchange: exchange)
                     }
                 } catch {
                     // The calls waiting now fail with the error; the next call tries again.

@@ -49,6 +49,20 @@ final class ReplyListener: Sendable {
         )
     }
 
+    /// Opens a channel on `connection` and consumes the queue there, as a standalone client does on each
+    /// connection; when the broker cancels the consumer while the connection lives on (the queue was deleted), it
+    /// does so again (``ConsumerRestart``).
+    func consume(onNewChannelOf connection: AMQPConnection, exchange: String) async throws {
+        let channel = try await connection.openChannel()
+        try await self.consume(on: channel, exchange: exchange) { [weak self] error in
+            guard let self, error?.code == .consumerCancelledByBroker, connection.isOpen else { return }
+            ConsumerRestart.schedule(queue: self.queueName, logger: self.logger, while: { connection.isOpen }) {
+                try? await channel.close()
+                try await self.consume(onNewChannelOf: connection, exchange: exchange)
+            }
+        }
+    }
+
     /// A slot for the reply with this correlation id; register it before publishing the request.
     func expect(_ correlationID: String) -> ReplySlot {
         let slot = ReplySlot()

@@ -216,23 +216,8 @@ final class ServiceEndpoint: Sendable {
                 state.channel === channel && !(stopsWithEntrypoints && state.stopped)
             }
             guard current, channel.isOpen else { return }
-            let logger = self.context.logger
-            logger.warning(
-                "the broker cancelled a consumer (was its queue deleted?); declaring the queue again",
-                metadata: ["queue": "\(queue)"]
-            )
-            Task {
-                // A moment's wait, so that an operator who deletes a queue to declare it anew gets there first.
-                try? await Task.sleep(for: .seconds(1))
-                guard channel.isOpen else { return }
-                do {
-                    try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
-                } catch {
-                    logger.error(
-                        "could not declare and consume a queue again",
-                        metadata: ["queue": "\(queue)", "error": "\(error)"]
-                    )
-                }
+            ConsumerRestart.schedule(queue: queue, logger: self.context.logger, while: { channel.isOpen }) {
+                try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
             }
         }
         if let tag, stopsWithEntrypoints {
