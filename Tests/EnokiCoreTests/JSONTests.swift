@@ -81,6 +81,48 @@ import Testing
         #expect(value.objectValue?.keys == ["b", "a"])
         #expect(value["b"] == .int(3))
     }
+
+    /// Message bodies come from any publisher. Valid bodies with a few bytes changed either parse, and then write
+    /// and parse back to the same text, or fail with a `JSONParseError`; nothing traps.
+    @Test func mutatedBodiesParseOrFailCleanly() throws {
+        let samples = [
+            #"{"args": ["hellø", 1, -2.5e-3, true, null], "kwargs": {"a": [{"b": {}}], "c": "\u00e9\n\ud83c\udf44"}}"#,
+            #"{"result": {"__type__": "decimal", "__value__": "1.50"}, "error": null}"#,
+            #"[NaN, Infinity, -Infinity, 1e308, 123456789012345678901234567890, 0.1]"#,
+            #"{"error": {"exc_type": "ValueError", "exc_path": "builtins.ValueError", "exc_args": ["x"], "value": "x"}}"#,
+        ].map { Array($0.utf8) }
+        var state: UInt64 = 0x0B0D_1E5
+        func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        let interesting = Array(#"{}[],:"\-+.0123456789eEtfnNIu"#.utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xF0, 0xFF]
+        var (parsed, refused) = (0, 0)
+        for _ in 0..<20_000 {
+            var bytes = samples[next(samples.count)]
+            for _ in 0...next(4) where !bytes.isEmpty {
+                let index = next(bytes.count)
+                switch next(3) {
+                case 0: bytes[index] = interesting[next(interesting.count)]
+                case 1: bytes.insert(interesting[next(interesting.count)], at: index)
+                default: bytes.remove(at: index)
+                }
+            }
+            do {
+                let value = try JSONParser.parse(bytes)
+                let written = JSONWriter.string(value)
+                #expect(JSONWriter.string(try JSONParser.parse(written)) == written)
+                parsed += 1
+            } catch {
+                refused += 1
+            }
+        }
+        #expect(parsed > 1000)
+        #expect(refused > 1000)
+    }
 }
 
 @Suite struct CodableBridgeTests {
