@@ -235,15 +235,15 @@ public final class AMQPTransport: SharedExtension {
         attempt: Int = 0
     ) async throws -> PublishConfirmation {
         try await self.onPublisherChannel(attempt: attempt) { channel in
-            if !exchanges.isEmpty || !queues.isEmpty {
-                try await self.declare(exchanges: exchanges, queues: queues, on: channel)
-            }
-            return try await channel.publish(
+            try await self.send(
                 body,
                 exchange: exchange,
                 routingKey: routingKey,
                 mandatory: mandatory,
-                properties: properties
+                properties: properties,
+                declaring: exchanges,
+                queues: queues,
+                on: channel
             )
         }
     }
@@ -264,17 +264,40 @@ public final class AMQPTransport: SharedExtension {
         attempt: Int = 0
     ) async throws -> PublishOutcome {
         try await self.onPublisherChannel(attempt: attempt) { channel in
-            if !exchanges.isEmpty || !queues.isEmpty {
-                try await self.declare(exchanges: exchanges, queues: queues, on: channel)
-            }
-            return try await channel.publish(
+            try await self.send(
                 body,
                 exchange: exchange,
                 routingKey: routingKey,
                 mandatory: mandatory,
-                properties: properties
+                properties: properties,
+                declaring: exchanges,
+                queues: queues,
+                on: channel
             ).outcome()
         }
+    }
+
+    /// Declares on `channel` what is not declared there yet, and publishes the message there.
+    private func send(
+        _ body: ByteBuffer,
+        exchange: String,
+        routingKey: String,
+        mandatory: Bool,
+        properties: BasicProperties,
+        declaring exchanges: [ExchangeSpec],
+        queues: [QueueSpec],
+        on channel: AMQPChannel
+    ) async throws -> PublishConfirmation {
+        if !exchanges.isEmpty || !queues.isEmpty {
+            try await self.declare(exchanges: exchanges, queues: queues, on: channel)
+        }
+        return try await channel.publish(
+            body,
+            exchange: exchange,
+            routingKey: routingKey,
+            mandatory: mandatory,
+            properties: properties
+        )
     }
 
     /// Publishes with publisher confirms without waiting for anything: `whenConfirmed` gets the broker's answer,

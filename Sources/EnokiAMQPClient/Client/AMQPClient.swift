@@ -136,9 +136,10 @@ public final class AMQPClient: Service, Sendable {
                 attempt += 1
                 // The error names the broker already when the connection itself failed; the line names it once.
                 let url = self.configuration.redactedURL
+                let prefix = "could not connect to \(url): "
                 let reason =
-                    amqpError.message.hasPrefix("could not connect to \(url): ")
-                    ? String(amqpError.message.dropFirst("could not connect to \(url): ".count)) : amqpError.message
+                    amqpError.message.hasPrefix(prefix)
+                    ? String(amqpError.message.dropFirst(prefix.count)) : amqpError.message
                 self.logger.warning(
                     "could not connect to \(url) (\(reason)); retrying in \(Self.format(delay)) seconds",
                     metadata: [LogKey.broker: "\(self.configuration.redactedURL)", LogKey.attempt: "\(attempt)"]
