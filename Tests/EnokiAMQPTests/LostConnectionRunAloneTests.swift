@@ -20,21 +20,23 @@ import Testing
             // The service's publisher connection is open before the alarm.
             let first: Double = try await cluster.rpc.echo_test.slow(0)
             #expect(first == 0)
-            async let reply: Double = cluster.rpc.echo_test.slow(0.6875)
-            try await Self.waitFor("start 0.6875")
+            async let reply: Double = cluster.rpc.echo_test.slow(2.6875)
+            try await Self.waitFor("start 2.6875")
             try await Broker.withMemoryAlarm {
-                // The worker's reply is held by the broker, unconfirmed, when its connection goes.
-                try await Self.waitFor("end 0.6875")
+                // The alarm is up before the worker replies (the method takes 2.7 s) ...
+                #expect(!Recorder.shared.events("slow").contains("end 2.6875"))
+                // ... so its reply is held by the broker, unconfirmed, when its connection goes.
+                try await Self.waitFor("end 2.6875")
                 try await Task.sleep(for: .milliseconds(300))
                 try await Broker.closeConnections(named: "enoki publisher", virtualHost: cluster.virtualHost)
             }
-            #expect(try await reply == 0.6875)
+            #expect(try await reply == 2.6875)
             // The service said why its reply waited.
             let blocked = try await logs.first(containing: "the broker blocked the connection")
             #expect(blocked.level == .warning)
             #expect(blocked.message.contains("publishing waits until it unblocks"))
             // The reply itself was sent again: the method ran once.
-            #expect(Recorder.shared.events("slow").filter { $0 == "start 0.6875" }.count == 1)
+            #expect(Recorder.shared.events("slow").filter { $0 == "start 2.6875" }.count == 1)
             // The request was acknowledged once the reply sent again was confirmed: nothing holds a place in the
             // service's prefetch window.
             var unacknowledged = try await Self.unacknowledged("rpc-echo_test", in: cluster.virtualHost)
