@@ -216,7 +216,9 @@ def emit_encode(fields):
     return lines
 
 
-def emit_decode(fields):
+def emit_decode(fields, lenient=False):
+    """The lines that read `fields`. With `lenient`, short strings that are not UTF-8 are read with U+FFFD and
+    reported in `problem` instead of throwing: the text of content-carrying methods is chosen by publishers."""
     lines = []
     bit_index = 0
     in_bits = False
@@ -250,6 +252,8 @@ def emit_decode(fields):
         v = field_var(n)
         if t in ("octet", "short", "long", "longlong", "timestamp"):
             lines.append(f"        let {v} = try buffer.readAMQPInteger(as: {SWIFT_TYPES[t]}.self)")
+        elif t == "shortstr" and lenient:
+            lines.append(f"        let {v} = try buffer.readAMQPShortString(field: \"{n}\", problem: &problem)")
         elif t == "shortstr":
             lines.append(f"        let {v} = try buffer.readAMQPShortString()")
         elif t == "longstr":
@@ -301,8 +305,14 @@ def gen_class_file(cls, class_id, methods):
         out.extend(emit_encode(fields))
         out.append("    }")
         out.append("")
-        out.append("    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {")
-        out.extend(emit_decode(fields))
+        if content:
+            out.append("    static func decode(")
+            out.append("        from buffer: inout ByteBuffer,")
+            out.append("        problem: inout AMQPProtocolError?")
+            out.append("    ) throws(AMQPProtocolError) -> Self {")
+        else:
+            out.append("    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {")
+        out.extend(emit_decode(fields, lenient=content))
         args = ", ".join(f"{field_var(n)}: {field_var(n)}" for (n, t) in pf)
         out.append(f"        return Self({args})")
         out.append("    }")
@@ -414,8 +424,26 @@ def gen_method_file():
     out.append("")
     out.append("    /// Reads a method's class id, method id and arguments from a method frame's payload.")
     out.append("    ///")
-    out.append("    /// - Throws: ``AMQPProtocolError`` for an unknown method or a truncated argument list.")
+    out.append("    /// - Throws: ``AMQPProtocolError`` for an unknown method, a truncated argument list or text that is not")
+    out.append("    ///   UTF-8.")
     out.append("    public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> AMQPMethod {")
+    out.append("        var problem: AMQPProtocolError?")
+    out.append("        let method = try self.decode(from: &buffer, problem: &problem)")
+    out.append("        if let problem { throw problem }")
+    out.append("        return method")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Reads a method's class id, method id and arguments from a method frame's payload, reading the text of a")
+    out.append("    /// content-carrying method (`basic.publish`, `basic.return`, `basic.deliver`, `basic.get-ok`) leniently: its")
+    out.append("    /// exchange and routing key are chosen by a publisher, so text that is not UTF-8 there is read with U+FFFD")
+    out.append("    /// and reported in `problem`, a problem of that one message rather than of the connection.")
+    out.append("    ///")
+    out.append("    /// - Throws: ``AMQPProtocolError`` for an unknown method, a truncated argument list, or text that is not")
+    out.append("    ///   UTF-8 in a method without content.")
+    out.append("    public static func decode(")
+    out.append("        from buffer: inout ByteBuffer,")
+    out.append("        problem: inout AMQPProtocolError?")
+    out.append("    ) throws(AMQPProtocolError) -> AMQPMethod {")
     out.append("        let classID = try buffer.readAMQPInteger(as: UInt16.self)")
     out.append("        let methodID = try buffer.readAMQPInteger(as: UInt16.self)")
     out.append("        switch (UInt32(classID) << 16) | UInt32(methodID) {")
@@ -425,7 +453,9 @@ def gen_method_file():
             key = (cid << 16) | mid
             pf = public_fields(fields)
             out.append(f"        case {key}:  // {cls}.{m}")
-            if pf:
+            if pf and content:
+                out.append(f"            return .{cn}(try .decode(from: &buffer, problem: &problem))")
+            elif pf:
                 out.append(f"            return .{cn}(try .decode(from: &buffer))")
             else:
                 dec = emit_decode(fields)

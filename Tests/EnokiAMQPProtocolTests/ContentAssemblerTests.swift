@@ -87,12 +87,50 @@ import Testing
         #expect(error?.code == .unexpectedFrame)
     }
 
-    @Test func oversizedBodyIsRefused() throws {
+    @Test func anOversizedBodyIsDroppedAsItArrivesAndItsMessageCarriesTheProblem() throws {
         var assembler = AMQPContentAssembler(maximumBodySize: 1024)
         try assembler.methodReceived(Self.deliver)
+        #expect(
+            try assembler.headerReceived(ContentHeader(bodySize: 3000, properties: .init(correlationID: "c"))) == nil
+        )
+        #expect(try assembler.bodyReceived(ByteBuffer(repeating: 1, count: 1000)) == nil)
+        #expect(try assembler.bodyReceived(ByteBuffer(repeating: 1, count: 1000)) == nil)
+        let content = try #require(try assembler.bodyReceived(ByteBuffer(repeating: 1, count: 1000)))
+        #expect(content.body.readableBytes == 0)
+        #expect(content.problem?.code == .bodyTooLarge)
+        #expect(content.problem?.message == "message body of 3000 bytes exceeds the limit of 1024")
+        #expect(content.properties.correlationID == "c")
+        // The channel is in step: the next message assembles as usual.
+        try assembler.methodReceived(Self.deliver)
+        _ = try assembler.headerReceived(ContentHeader(bodySize: 3, properties: .init()))
+        let next = try #require(try assembler.bodyReceived(ByteBuffer(bytes: [1, 2, 3])))
+        #expect(next.problem == nil)
+        #expect(next.body == ByteBuffer(bytes: [1, 2, 3]))
+    }
+
+    @Test func aBodyFrameLargerThanAnnouncedIsStillAProtocolErrorWhenDiscarding() throws {
+        var assembler = AMQPContentAssembler(maximumBodySize: 10)
+        try assembler.methodReceived(Self.deliver)
+        _ = try assembler.headerReceived(ContentHeader(bodySize: 20, properties: .init()))
         let error = #expect(throws: AMQPProtocolError.self) {
-            try assembler.headerReceived(ContentHeader(bodySize: 1025, properties: .init()))
+            try assembler.bodyReceived(ByteBuffer(repeating: 0, count: 21))
         }
-        #expect(error?.code == .frameTooLarge)
+        #expect(error?.code == .unexpectedFrame)
+    }
+
+    @Test func theProblemsOfAMessagesFramesReachTheMessage() throws {
+        var assembler = AMQPContentAssembler()
+        try assembler.methodReceived(
+            Self.deliver,
+            problem: AMQPProtocolError(.invalidUTF8, "routing-key is not valid UTF-8")
+        )
+        let content = try #require(try assembler.headerReceived(ContentHeader(bodySize: 0, properties: .init())))
+        #expect(content.problem?.message == "routing-key is not valid UTF-8")
+        try assembler.methodReceived(Self.deliver)
+        _ = try assembler.headerReceived(
+            ContentHeader(bodySize: 1, properties: .init()),
+            problem: AMQPProtocolError(.nestingTooDeep, "deep")
+        )
+        #expect(try assembler.bodyReceived(ByteBuffer(bytes: [0]))?.problem?.code == .nestingTooDeep)
     }
 }

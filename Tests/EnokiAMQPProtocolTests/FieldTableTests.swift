@@ -55,13 +55,18 @@ import Testing
     @Test func readsOtherClientsSpellings() throws {
         // py-amqp writes big ints as 'L' (signed 64) and some clients write 'U' for signed 16.
         var buffer = ByteBuffer(
-            hex: "00000018" + "01" + "61" + "4c" + "fffffffffffffc18" + "01" + "62" + "55" + "fffe" + "01" + "63"
-                + "53" + "00000001" + "ff"
+            hex: "00000010" + "01" + "61" + "4c" + "fffffffffffffc18" + "01" + "62" + "55" + "fffe"
         )
         let table = try buffer.readAMQPFieldTable()
         #expect(table["a"] == .int64(-1000))
         #expect(table["b"] == .int16(-2))
-        #expect(table["c"] == .bytes([0xFF]))  // 'S' that is not UTF-8
+    }
+
+    @Test func aLongStringThatIsNotUTF8DoesNotDecode() throws {
+        // Text that is not text, as a key that is not UTF-8 is; raw bytes travel as 'x'.
+        var buffer = ByteBuffer(hex: "00000008" + "01" + "63" + "53" + "00000001" + "ff")
+        let error = #expect(throws: AMQPProtocolError.self) { try buffer.readAMQPFieldTable() }
+        #expect(error?.code == .invalidUTF8)
     }
 
     @Test func replyQueueArgumentsMatchPythonBytes() throws {

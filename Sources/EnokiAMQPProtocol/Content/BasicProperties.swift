@@ -258,32 +258,85 @@ public struct BasicProperties: Sendable, Hashable {
 
     /// Reads a flag word and the properties it announces.
     ///
-    /// - Throws: ``AMQPProtocolError`` when a property runs past the end of the frame, or the flag word asks
-    ///   for a continuation (class basic has only 14 properties) or sets the reserved bits.
+    /// - Throws: ``AMQPProtocolError`` when a property runs past the end of the frame, the flag word asks
+    ///   for a continuation (class basic has only 14 properties) or sets the reserved bits, or a property's text
+    ///   or header table does not decode.
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> BasicProperties {
-        let flags = try buffer.readAMQPInteger(as: UInt16.self)
-        guard flags & 0b11 == 0 else {
-            throw AMQPProtocolError(
-                .invalidContentHeader,
-                "property flags 0x\(String(flags, radix: 16)) set reserved bits or ask for a continuation"
-            )
-        }
+        var problem: AMQPProtocolError?
+        let properties = self.decode(from: &buffer, problem: &problem)
+        if let problem { throw problem }
+        return properties
+    }
+
+    /// Reads a flag word and as many of the properties it announces as can be read, never throwing: properties
+    /// are chosen by a publisher, and the broker passes them on without checking their text or their header
+    /// tables, so what does not decode is a problem of that one message, not of the connection.
+    ///
+    /// Text that is not UTF-8 is read with U+FFFD in its place; a header table that does not decode (a key that
+    /// is not UTF-8, tables nested too deep, an unknown value type) is left out; a property that runs past the
+    /// end of the buffer ends the reading. The first problem is reported in `problem`, and the buffer is read to
+    /// its end.
+    public static func decode(from buffer: inout ByteBuffer, problem: inout AMQPProtocolError?) -> BasicProperties {
         let storage = Storage()
-        if flags & (1 << 15) != 0 { storage.contentType = try buffer.readAMQPShortString() }
-        if flags & (1 << 14) != 0 { storage.contentEncoding = try buffer.readAMQPShortString() }
-        if flags & (1 << 13) != 0 { storage.headers = try buffer.readAMQPFieldTable() }
-        if flags & (1 << 12) != 0 { storage.deliveryMode = try buffer.readAMQPInteger(as: UInt8.self) }
-        if flags & (1 << 11) != 0 { storage.priority = try buffer.readAMQPInteger(as: UInt8.self) }
-        if flags & (1 << 10) != 0 { storage.correlationID = try buffer.readAMQPShortString() }
-        if flags & (1 << 9) != 0 { storage.replyTo = try buffer.readAMQPShortString() }
-        if flags & (1 << 8) != 0 { storage.expiration = try buffer.readAMQPShortString() }
-        if flags & (1 << 7) != 0 { storage.messageID = try buffer.readAMQPShortString() }
-        if flags & (1 << 6) != 0 { storage.timestamp = try buffer.readAMQPInteger(as: UInt64.self) }
-        if flags & (1 << 5) != 0 { storage.type = try buffer.readAMQPShortString() }
-        if flags & (1 << 4) != 0 { storage.userID = try buffer.readAMQPShortString() }
-        if flags & (1 << 3) != 0 { storage.appID = try buffer.readAMQPShortString() }
-        if flags & (1 << 2) != 0 { storage.clusterID = try buffer.readAMQPShortString() }
+        do throws(AMQPProtocolError) {
+            let flags = try buffer.readAMQPInteger(as: UInt16.self)
+            guard flags & 0b11 == 0 else {
+                throw AMQPProtocolError(
+                    .invalidContentHeader,
+                    "property flags 0x\(String(flags, radix: 16)) set reserved bits or ask for a continuation"
+                )
+            }
+            func text(_ bit: Int, _ field: String) throws(AMQPProtocolError) -> String? {
+                guard flags & (1 << bit) != 0 else { return nil }
+                return try buffer.readAMQPShortString(field: field, problem: &problem)
+            }
+            storage.contentType = try text(15, "content-type")
+            storage.contentEncoding = try text(14, "content-encoding")
+            if flags & (1 << 13) != 0 {
+                storage.headers = try Self.readHeaders(from: &buffer, problem: &problem)
+            }
+            if flags & (1 << 12) != 0 { storage.deliveryMode = try buffer.readAMQPInteger(as: UInt8.self) }
+            if flags & (1 << 11) != 0 { storage.priority = try buffer.readAMQPInteger(as: UInt8.self) }
+            storage.correlationID = try text(10, "correlation-id")
+            storage.replyTo = try text(9, "reply-to")
+            storage.expiration = try text(8, "expiration")
+            storage.messageID = try text(7, "message-id")
+            if flags & (1 << 6) != 0 { storage.timestamp = try buffer.readAMQPInteger(as: UInt64.self) }
+            storage.type = try text(5, "type")
+            storage.userID = try text(4, "user-id")
+            storage.appID = try text(3, "app-id")
+            storage.clusterID = try text(2, "cluster-id")
+            if buffer.readableBytes > 0 {
+                throw AMQPProtocolError(.trailingBytes, "\(buffer.readableBytes) bytes left over after the properties")
+            }
+        } catch {
+            if problem == nil {
+                problem = error
+            }
+            buffer.moveReaderIndex(to: buffer.writerIndex)
+        }
         return BasicProperties(storage: storage)
+    }
+
+    /// Reads the header table; a table that does not decode is skipped whole (its length is known) and reported.
+    private static func readHeaders(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> FieldTable? {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+            UInt64(length) + 4 <= UInt64(buffer.readableBytes)
+        else {
+            throw AMQPProtocolError(.truncated, "the header table runs past the end of its frame")
+        }
+        var table = buffer.readSlice(length: Int(length) + 4)!
+        do throws(AMQPProtocolError) {
+            return try table.readAMQPFieldTable()
+        } catch {
+            if problem == nil {
+                problem = AMQPProtocolError(error.code, "the header table does not decode: \(error.message)")
+            }
+            return nil
+        }
     }
 
     private init(storage: Storage) {

@@ -32,6 +32,22 @@ public struct ContentHeader: Sendable, Hashable {
     ///
     /// - Throws: ``AMQPProtocolError`` when the class is not basic or the properties are malformed.
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> ContentHeader {
+        var problem: AMQPProtocolError?
+        let header = try self.decode(from: &buffer, problem: &problem)
+        if let problem { throw problem }
+        return header
+    }
+
+    /// Reads a header's payload, reading its properties as far as they can be read
+    /// (``BasicProperties/decode(from:problem:)``): they are a publisher's, so what does not decode in them is
+    /// reported in `problem`, a problem of that one message.
+    ///
+    /// - Throws: ``AMQPProtocolError`` when the class is not basic or the body size is missing: the frames that
+    ///   follow cannot be told apart then.
+    public static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> ContentHeader {
         let classID = try buffer.readAMQPInteger(as: UInt16.self)
         guard classID == 60 else {
             throw AMQPProtocolError(
@@ -41,7 +57,7 @@ public struct ContentHeader: Sendable, Hashable {
         }
         _ = try buffer.readAMQPInteger(as: UInt16.self)
         let bodySize = try buffer.readAMQPInteger(as: UInt64.self)
-        let properties = try BasicProperties.decode(from: &buffer)
+        let properties = BasicProperties.decode(from: &buffer, problem: &problem)
         return ContentHeader(classID: classID, bodySize: bodySize, properties: properties)
     }
 }

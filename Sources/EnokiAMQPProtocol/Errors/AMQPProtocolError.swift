@@ -8,6 +8,9 @@
 /// for input that can never become valid: a wrong frame-end byte, an oversized frame, an unknown frame type or
 /// method, a field table that runs past its frame, and so on. After such an error the byte stream is out of step
 /// and the connection must be closed.
+///
+/// The same type describes what is wrong with one message whose frames are well formed (``AMQPFrame/problem``,
+/// ``AMQPContent/problem``): then only that message is refused.
 public struct AMQPProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of protocol error this is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -25,6 +28,7 @@ public struct AMQPProtocolError: Error, Hashable, Sendable, CustomStringConverti
             case unexpectedFrame
             case nestingTooDeep
             case invalidContentHeader
+            case bodyTooLarge
         }
 
         private let base: Base
@@ -59,6 +63,8 @@ public struct AMQPProtocolError: Error, Hashable, Sendable, CustomStringConverti
         public static let nestingTooDeep = Code(.nestingTooDeep)
         /// A content header for a class other than basic, or with a malformed property list.
         public static let invalidContentHeader = Code(.invalidContentHeader)
+        /// A message body larger than the receiver accepts; a problem of that message, not of the connection.
+        public static let bodyTooLarge = Code(.bodyTooLarge)
 
         public var description: String { self.base.rawValue }
     }

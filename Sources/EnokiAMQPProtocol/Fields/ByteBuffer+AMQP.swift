@@ -24,6 +24,37 @@ extension ByteBuffer {
         return try self.readAMQPUTF8(length: Int(length))
     }
 
+    /// Reads a short string whose text a publisher chose (a routing key, a message property): text that is not
+    /// valid UTF-8 is decoded with U+FFFD in place of the bad bytes, and reported in `problem` (the first problem
+    /// is kept), so that one bad message is refused rather than the whole connection.
+    ///
+    /// - Parameters:
+    ///   - field: The field's name, for the problem's message (`routing-key`, `correlation-id`).
+    ///   - problem: Set to an ``AMQPProtocolError/Code-swift.struct/invalidUTF8`` error when the text is not UTF-8
+    ///     and no earlier problem was found.
+    /// - Throws: ``AMQPProtocolError`` only when the string runs past the end of its frame.
+    public mutating func readAMQPShortString(
+        field: String,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> String {
+        let length = Int(try self.readAMQPInteger(as: UInt8.self))
+        guard self.readableBytes >= length else {
+            throw AMQPProtocolError(.truncated, "string of \(length) bytes runs past the end of its frame")
+        }
+        if let string = self.getAMQPUTF8(length: length) {
+            self.moveReaderIndex(forwardBy: length)
+            return string
+        }
+        if problem == nil {
+            problem = AMQPProtocolError(.invalidUTF8, "\(field) is not valid UTF-8")
+        }
+        let lossy = self.withUnsafeReadableBytes { raw in
+            String(decoding: UnsafeRawBufferPointer(rebasing: raw.prefix(length)), as: UTF8.self)
+        }
+        self.moveReaderIndex(forwardBy: length)
+        return lossy
+    }
+
     /// Reads a long string: a 32-bit length and that many bytes, decoded as UTF-8.
     public mutating func readAMQPLongString() throws(AMQPProtocolError) -> String {
         let length = try self.readAMQPInteger(as: UInt32.self)
@@ -44,7 +75,19 @@ extension ByteBuffer {
         guard self.readableBytes >= length else {
             throw AMQPProtocolError(.truncated, "string of \(length) bytes runs past the end of its frame")
         }
-        let string = self.withUnsafeReadableBytes { raw -> String? in
+        guard let string = self.getAMQPUTF8(length: length) else {
+            throw AMQPProtocolError(.invalidUTF8, "string of \(length) bytes is not valid UTF-8")
+        }
+        self.moveReaderIndex(forwardBy: length)
+        return string
+    }
+
+    /// The next `length` readable bytes as a string, or `nil` when they are not valid UTF-8.
+    ///
+    /// - Precondition: At least `length` bytes are readable.
+    @usableFromInline
+    func getAMQPUTF8(length: Int) -> String? {
+        self.withUnsafeReadableBytes { raw -> String? in
             let bytes = UnsafeRawBufferPointer(rebasing: raw.prefix(length)).bindMemory(to: UInt8.self)
             // ASCII needs no validation; the generic validator costs more than the rest of a short string's read.
             var highBits: UInt8 = 0
@@ -54,11 +97,6 @@ extension ByteBuffer {
             }
             return String(validating: bytes, as: UTF8.self)
         }
-        guard let string else {
-            throw AMQPProtocolError(.invalidUTF8, "string of \(length) bytes is not valid UTF-8")
-        }
-        self.moveReaderIndex(forwardBy: length)
-        return string
     }
 
     /// Writes a short string, or throws ``AMQPProtocolError/Code-swift.struct/stringTooLong`` when its UTF-8

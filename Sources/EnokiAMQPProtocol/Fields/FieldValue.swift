@@ -8,8 +8,9 @@ import NIOCore
 ///
 /// The cases are the field types RabbitMQ sends and accepts. When decoding, the decoder also accepts the
 /// spellings other clients use: `U` (signed 16-bit, read as ``int16(_:)``) and `L` (signed 64-bit, as py-amqp
-/// writes big integers, read as ``int64(_:)``). A long string (`S`) that is not valid UTF-8 is read as
-/// ``bytes(_:)``.
+/// writes big integers, read as ``int64(_:)``). A long string (`S`) that is not valid UTF-8 does not decode
+/// (``AMQPProtocolError/Code-swift.struct/invalidUTF8``): it is text that is not text, as a key that is not UTF-8
+/// is; raw bytes travel as a byte array (`x`).
 public enum FieldValue: Sendable, Hashable {
     /// `t`: a boolean.
     case bool(Bool)
@@ -154,11 +155,7 @@ extension FieldValue {
             let value = try buffer.readAMQPInteger(as: Int32.self)
             return .decimal(AMQPDecimal(scale: scale, value: value))
         case UInt8(ascii: "S"):
-            let bytes = try buffer.readAMQPLongBytes()
-            if let string = String(validating: bytes, as: UTF8.self) {
-                return .string(string)
-            }
-            return .bytes(bytes)
+            return .string(try buffer.readAMQPLongString())
         case UInt8(ascii: "x"):
             return .bytes(try buffer.readAMQPLongBytes())
         case UInt8(ascii: "T"):

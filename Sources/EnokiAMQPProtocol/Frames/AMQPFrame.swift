@@ -34,11 +34,17 @@ public struct AMQPFrame: Sendable, Hashable {
     public var channelID: UInt16
     /// The payload.
     public var payload: Payload
+    /// What was wrong with a well-framed frame whose fields a publisher chose: text that is not UTF-8 in a
+    /// content-carrying method, or message properties that do not decode. The frame is decoded as far as it can
+    /// be (U+FFFD for bad text); the message it belongs to is to be refused, not the connection. `nil` for every
+    /// other frame.
+    public var problem: AMQPProtocolError?
 
     /// Creates a frame.
-    public init(channelID: UInt16, payload: Payload) {
+    public init(channelID: UInt16, payload: Payload, problem: AMQPProtocolError? = nil) {
         self.channelID = channelID
         self.payload = payload
+        self.problem = problem
     }
 
     /// A method frame.

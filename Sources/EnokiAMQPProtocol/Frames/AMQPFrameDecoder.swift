@@ -9,7 +9,13 @@ public import NIOCore
 /// `decode(buffer:)` returns `nil`, leaving the buffer untouched, until a whole frame is readable; it never throws
 /// for incomplete input. It throws ``AMQPProtocolError`` only for input that can never be valid: a frame larger
 /// than ``maximumFrameSize``, a missing frame-end octet, an unknown frame type or method, a payload whose fields
-/// run past the frame or leave bytes over, or a protocol header (the peer's way of refusing our version).
+/// run past the frame or leave bytes over, or a protocol header (the peer's way of refusing our version). Such
+/// errors leave the byte stream out of step, and the connection must close.
+///
+/// What a publisher chose inside a well-framed frame is never such an error: the text of a content-carrying
+/// method (exchange, routing key) and a content header's properties (their text, their header table) are read as
+/// far as they can be, and what is wrong with them is the frame's ``AMQPFrame/problem``, for the message to be
+/// refused on its own.
 ///
 /// Use it as a `ByteToMessageHandler` in a pipeline, or drive it with `NIOSingleStepByteToMessageProcessor`.
 public struct AMQPFrameDecoder: NIOSingleStepByteToMessageDecoder {
@@ -77,13 +83,15 @@ public struct AMQPFrameDecoder: NIOSingleStepByteToMessageDecoder {
         let frame: AMQPFrame
         switch type {
         case AMQPFrame.FrameType.method.rawValue:
-            let method = try AMQPMethod.decode(from: &payload)
+            var problem: AMQPProtocolError?
+            let method = try AMQPMethod.decode(from: &payload, problem: &problem)
             try Self.checkConsumed(payload, what: method.name)
-            frame = AMQPFrame(channelID: channelID, payload: .method(method))
+            frame = AMQPFrame(channelID: channelID, payload: .method(method), problem: problem)
         case AMQPFrame.FrameType.header.rawValue:
-            let header = try ContentHeader.decode(from: &payload)
-            try Self.checkConsumed(payload, what: "content header")
-            frame = AMQPFrame(channelID: channelID, payload: .header(header))
+            // Everything after the body size is the publisher's: the header reads its properties as far as it can.
+            var problem: AMQPProtocolError?
+            let header = try ContentHeader.decode(from: &payload, problem: &problem)
+            frame = AMQPFrame(channelID: channelID, payload: .header(header), problem: problem)
         case AMQPFrame.FrameType.body.rawValue:
             frame = AMQPFrame(channelID: channelID, payload: .body(payload))
         case AMQPFrame.FrameType.heartbeat.rawValue:

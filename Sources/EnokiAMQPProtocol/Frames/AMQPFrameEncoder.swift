@@ -91,6 +91,24 @@ public enum AMQPFrameEncoder {
         }
     }
 
+    /// Appends a frame around a payload given as bytes, without looking at them.
+    ///
+    /// For tools and tests that must put on the wire what the codec would refuse to build (text that is not
+    /// UTF-8, a property list of their own): they write the payload, and this writes the frame around it.
+    public static func encodeRawFrame(
+        type: AMQPFrame.FrameType,
+        channelID: UInt16,
+        payload: ByteBuffer,
+        into buffer: inout ByteBuffer
+    ) {
+        var payload = payload
+        buffer.writeInteger(type.rawValue)
+        buffer.writeInteger(channelID)
+        buffer.writeInteger(UInt32(truncatingIfNeeded: payload.readableBytes))
+        buffer.writeBuffer(&payload)
+        buffer.writeInteger(AMQPFrame.frameEnd)
+    }
+
     private static func writeFrame(
         type: AMQPFrame.FrameType,
         channelID: UInt16,

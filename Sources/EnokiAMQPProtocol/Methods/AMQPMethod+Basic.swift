@@ -251,10 +251,13 @@ extension AMQPMethod.Basic.Publish {
         buffer.writeInteger(bits)
     }
 
-    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {
+    static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> Self {
         _ = try buffer.readAMQPInteger(as: UInt16.self)
-        let exchange = try buffer.readAMQPShortString()
-        let routingKey = try buffer.readAMQPShortString()
+        let exchange = try buffer.readAMQPShortString(field: "exchange", problem: &problem)
+        let routingKey = try buffer.readAMQPShortString(field: "routing-key", problem: &problem)
         let bits = try buffer.readAMQPInteger(as: UInt8.self)
         let mandatory = bits & 1 != 0
         let immediate = bits & 2 != 0
@@ -297,11 +300,14 @@ extension AMQPMethod.Basic.Return {
         try buffer.writeAMQPShortString(self.routingKey)
     }
 
-    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {
+    static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> Self {
         let replyCode = try buffer.readAMQPInteger(as: UInt16.self)
-        let replyText = try buffer.readAMQPShortString()
-        let exchange = try buffer.readAMQPShortString()
-        let routingKey = try buffer.readAMQPShortString()
+        let replyText = try buffer.readAMQPShortString(field: "reply-text", problem: &problem)
+        let exchange = try buffer.readAMQPShortString(field: "exchange", problem: &problem)
+        let routingKey = try buffer.readAMQPShortString(field: "routing-key", problem: &problem)
         return Self(replyCode: replyCode, replyText: replyText, exchange: exchange, routingKey: routingKey)
     }
 }
@@ -348,13 +354,16 @@ extension AMQPMethod.Basic.Deliver {
         try buffer.writeAMQPShortString(self.routingKey)
     }
 
-    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {
-        let consumerTag = try buffer.readAMQPShortString()
+    static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> Self {
+        let consumerTag = try buffer.readAMQPShortString(field: "consumer-tag", problem: &problem)
         let deliveryTag = try buffer.readAMQPInteger(as: UInt64.self)
         let bits = try buffer.readAMQPInteger(as: UInt8.self)
         let redelivered = bits & 1 != 0
-        let exchange = try buffer.readAMQPShortString()
-        let routingKey = try buffer.readAMQPShortString()
+        let exchange = try buffer.readAMQPShortString(field: "exchange", problem: &problem)
+        let routingKey = try buffer.readAMQPShortString(field: "routing-key", problem: &problem)
         return Self(
             consumerTag: consumerTag,
             deliveryTag: deliveryTag,
@@ -444,12 +453,15 @@ extension AMQPMethod.Basic.GetOk {
         buffer.writeInteger(self.messageCount)
     }
 
-    static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> Self {
+    static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> Self {
         let deliveryTag = try buffer.readAMQPInteger(as: UInt64.self)
         let bits = try buffer.readAMQPInteger(as: UInt8.self)
         let redelivered = bits & 1 != 0
-        let exchange = try buffer.readAMQPShortString()
-        let routingKey = try buffer.readAMQPShortString()
+        let exchange = try buffer.readAMQPShortString(field: "exchange", problem: &problem)
+        let routingKey = try buffer.readAMQPShortString(field: "routing-key", problem: &problem)
         let messageCount = try buffer.readAMQPInteger(as: UInt32.self)
         return Self(
             deliveryTag: deliveryTag,

@@ -553,8 +553,26 @@ extension AMQPMethod {
 
     /// Reads a method's class id, method id and arguments from a method frame's payload.
     ///
-    /// - Throws: ``AMQPProtocolError`` for an unknown method or a truncated argument list.
+    /// - Throws: ``AMQPProtocolError`` for an unknown method, a truncated argument list or text that is not
+    ///   UTF-8.
     public static func decode(from buffer: inout ByteBuffer) throws(AMQPProtocolError) -> AMQPMethod {
+        var problem: AMQPProtocolError?
+        let method = try self.decode(from: &buffer, problem: &problem)
+        if let problem { throw problem }
+        return method
+    }
+
+    /// Reads a method's class id, method id and arguments from a method frame's payload, reading the text of a
+    /// content-carrying method (`basic.publish`, `basic.return`, `basic.deliver`, `basic.get-ok`) leniently: its
+    /// exchange and routing key are chosen by a publisher, so text that is not UTF-8 there is read with U+FFFD
+    /// and reported in `problem`, a problem of that one message rather than of the connection.
+    ///
+    /// - Throws: ``AMQPProtocolError`` for an unknown method, a truncated argument list, or text that is not
+    ///   UTF-8 in a method without content.
+    public static func decode(
+        from buffer: inout ByteBuffer,
+        problem: inout AMQPProtocolError?
+    ) throws(AMQPProtocolError) -> AMQPMethod {
         let classID = try buffer.readAMQPInteger(as: UInt16.self)
         let methodID = try buffer.readAMQPInteger(as: UInt16.self)
         switch (UInt32(classID) << 16) | UInt32(methodID) {
@@ -650,15 +668,15 @@ extension AMQPMethod {
         case 3_932_191:  // basic.cancel-ok
             return .basicCancelOk(try .decode(from: &buffer))
         case 3_932_200:  // basic.publish
-            return .basicPublish(try .decode(from: &buffer))
+            return .basicPublish(try .decode(from: &buffer, problem: &problem))
         case 3_932_210:  // basic.return
-            return .basicReturn(try .decode(from: &buffer))
+            return .basicReturn(try .decode(from: &buffer, problem: &problem))
         case 3_932_220:  // basic.deliver
-            return .basicDeliver(try .decode(from: &buffer))
+            return .basicDeliver(try .decode(from: &buffer, problem: &problem))
         case 3_932_230:  // basic.get
             return .basicGet(try .decode(from: &buffer))
         case 3_932_231:  // basic.get-ok
-            return .basicGetOk(try .decode(from: &buffer))
+            return .basicGetOk(try .decode(from: &buffer, problem: &problem))
         case 3_932_232:  // basic.get-empty
             _ = try buffer.readAMQPShortString()
             return .basicGetEmpty
