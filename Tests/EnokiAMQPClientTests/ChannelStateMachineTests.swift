@@ -99,7 +99,7 @@ import Testing
         var machine = self.openMachine()
         _ = machine.requestSent(.confirmSelect(.init()), token: 1)
         _ = machine.replyReceived(.confirmSelectOk)
-        _ = machine.publishSent(mandatory: false, route: Self.route, token: 50)
+        _ = machine.publishSent(mandatory: false, route: Self.route, token: 50, at: .now())
         _ = machine.requestSent(.queueDeclare(.init(queue: "q", durable: true)), token: 2)
         _ = machine.requestSent(.queueBind(.init(queue: "q", exchange: "x", routingKey: "k")), token: 3)
         let action = machine.closeReceived(
@@ -174,11 +174,14 @@ import Testing
 
     @Test func confirmsStartAtOneAndResolveSingleAndMultiple() throws {
         var machine = self.openMachine()
-        #expect(try machine.publishSent(mandatory: false, route: Self.route, token: 100).get() == nil)
+        #expect(try machine.publishSent(mandatory: false, route: Self.route, token: 100, at: .now()).get() == nil)
         _ = machine.requestSent(.confirmSelect(.init()), token: 1)
         #expect(machine.confirmsEnabled)
         for token in 1...5 {
-            #expect(try machine.publishSent(mandatory: false, route: Self.route, token: token).get() == UInt64(token))
+            #expect(
+                try machine.publishSent(mandatory: false, route: Self.route, token: token, at: .now()).get()
+                    == UInt64(token)
+            )
         }
         guard case .resolveConfirmations(let two) = machine.ackReceived(deliveryTag: 2, multiple: false) else {
             Issue.record("expected a confirmation")
@@ -203,8 +206,8 @@ import Testing
         var machine = self.openMachine()
         _ = machine.requestSent(.confirmSelect(.init()), token: 1)
         let routed = Machine.Route(exchange: "nameko-rpc", routingKey: "svc.m", correlationID: "c0", messageID: nil)
-        _ = machine.publishSent(mandatory: true, route: routed, token: 1)
-        _ = machine.publishSent(mandatory: true, route: Self.route, token: 2)
+        _ = machine.publishSent(mandatory: true, route: routed, token: 1, at: .now())
+        _ = machine.publishSent(mandatory: true, route: Self.route, token: 2, at: .now())
         // The broker returns message 2 and acks it at once; message 1's ack comes later.
         _ = machine.contentMethodReceived(
             .basicReturn(.init(replyCode: 312, replyText: "NO_ROUTE", exchange: "nameko-rpc", routingKey: "ghost.m"))
@@ -232,7 +235,7 @@ import Testing
 
     @Test func returnWithoutConfirmsIsUnmatched() {
         var machine = self.openMachine()
-        _ = machine.publishSent(mandatory: true, route: Self.route, token: nil)
+        _ = machine.publishSent(mandatory: true, route: Self.route, token: nil, at: .now())
         _ = machine.contentMethodReceived(
             .basicReturn(.init(replyCode: 312, replyText: "NO_ROUTE", exchange: "nameko-rpc", routingKey: "ghost.m"))
         )
@@ -279,7 +282,8 @@ import Testing
     @Test func publishOnAClosedChannelFails() {
         var machine = self.openMachine()
         _ = machine.connectionClosed(AMQPError(.connectionLost, "gone"))
-        guard case .failure(let error) = machine.publishSent(mandatory: false, route: Self.route, token: 1) else {
+        guard case .failure(let error) = machine.publishSent(mandatory: false, route: Self.route, token: 1, at: .now())
+        else {
             Issue.record("expected a failure")
             return
         }

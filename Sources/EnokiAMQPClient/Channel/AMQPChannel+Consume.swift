@@ -153,6 +153,7 @@ extension AMQPChannel {
                     consumerTag: nil,
                     properties: content.properties,
                     body: content.body,
+                    problem: content.problem,
                     channel: self
                 ),
                 messageCount: ok.messageCount

@@ -44,7 +44,8 @@ extension AMQPChannel {
     /// Returns once the message is handed to the connection; await the returned confirmation's
     /// ``PublishConfirmation/outcome()`` for the broker's answer when the channel is in confirm mode
     /// (``enablePublisherConfirms()``). A `mandatory` message that no queue takes comes back as
-    /// ``PublishOutcome/returned(_:)``. When the socket cannot keep up, publishing suspends until it can.
+    /// ``PublishOutcome/returned(_:)``. When the socket cannot keep up, publishing suspends until it can, or until
+    /// the calling task is cancelled (then it throws, publishing nothing).
     ///
     /// - Parameters:
     ///   - body: The message body.
@@ -69,6 +70,9 @@ extension AMQPChannel {
         if !nioChannel.isWritable {
             await self.connection.status.waitUntilWritable { nioChannel.isWritable }
             try self.checkOpen()
+            if Task.isCancelled, !nioChannel.isWritable {
+                throw AMQPError(.cancelled, "the publish was cancelled while the connection could not be written to")
+            }
         }
         let request = PublishRequest(
             exchange: exchange,

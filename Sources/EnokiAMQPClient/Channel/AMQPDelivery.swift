@@ -21,6 +21,15 @@ public struct AMQPDelivery: Sendable {
     public var properties: BasicProperties
     /// Its body.
     public var body: ByteBuffer
+    /// What is wrong with the message, when something is; `nil` for a well-formed message.
+    ///
+    /// The broker passes on what publishers send without checking it, so any process that can publish to a queue
+    /// can put a message in it that does not decode: a routing key or a property that is not UTF-8 (read here with
+    /// U+FFFD in place of the bad bytes), a header table that does not decode (left out of ``properties``), or a
+    /// body over ``AMQPConnection/Configuration/maximumMessageSize`` (dropped as it arrived: ``body`` is empty).
+    /// Such a message is the consumer's to refuse (reject it without requeueing, or answer it with an error); the
+    /// channel and the connection carry on.
+    public var problem: AMQPProtocolError?
     /// The channel it came on; acknowledgements go there.
     public let channel: AMQPChannel
 
@@ -33,6 +42,7 @@ public struct AMQPDelivery: Sendable {
         consumerTag: ConsumerTag?,
         properties: BasicProperties,
         body: ByteBuffer,
+        problem: AMQPProtocolError? = nil,
         channel: AMQPChannel
     ) {
         self.exchange = exchange
@@ -42,6 +52,7 @@ public struct AMQPDelivery: Sendable {
         self.consumerTag = consumerTag
         self.properties = properties
         self.body = body
+        self.problem = problem
         self.channel = channel
     }
 

@@ -31,6 +31,11 @@ extension AMQPConnectionHandler {
             self.sendRequest(.basicConsume(consume), token: token, key: key)
         case .publish(let key, let request, let promise):
             self.publish(request, key: key, promise: promise)
+        case .writeFrames(let key, var frames):
+            guard let entry = self.channels[key.id], entry.generation == key.generation, entry.machine.isOpen else {
+                return
+            }
+            self.writeRaw(&frames)
         case .acknowledge(let key, let method):
             guard let entry = self.channels[key.id], entry.generation == key.generation, entry.machine.isOpen else {
                 self.logger.debug(
@@ -46,7 +51,11 @@ extension AMQPConnectionHandler {
                 return
             }
             _ = entry
-            let action = self.channels[key.id]!.machine.closeRequested(token: RequestToken(promise: promise))
+            let token = RequestToken(promise: promise)
+            let action = self.channels[key.id]!.machine.closeRequested(token: token)
+            if case .send = action {
+                self.scheduleCloseTimeout(for: token, channelID: key.id)
+            }
             self.run(action, channelID: key.id)
         case .closeConnection(let promise):
             self.requestConnectionClose(promise)
@@ -86,7 +95,11 @@ extension AMQPConnectionHandler {
         self.scheduleTimeout(for: token, method: "channel.open", channelID: id)
         self.channels[id] = ChannelEntry(
             generation: self.makeGeneration(),
-            machine: ChannelStateMachine(channelID: id, openToken: token),
+            machine: ChannelStateMachine(
+                channelID: id,
+                openToken: token,
+                maximumBodySize: self.maximumMessageSize
+            ),
             status: status
         )
         self.write(.channelOpen, channelID: id)
@@ -101,6 +114,22 @@ extension AMQPConnectionHandler {
             self.scheduleTimeout(for: token, method: method.name, channelID: key.id)
         }
         self.run(action, channelID: key.id)
+    }
+
+    /// Bounds a wait for `channel.close-ok`: the close fails with a timeout, and the channel stays closing (its
+    /// number is not used again while the broker may still think it open).
+    private func scheduleCloseTimeout(for token: RequestToken, channelID: UInt16) {
+        guard let context = self.context else { return }
+        let timeout = self.operationTimeout
+        token.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+            guard !token.isDone else { return }
+            token.fail(
+                AMQPError(
+                    .operationTimedOut,
+                    "the broker did not answer channel.close on channel \(channelID) within \(timeout.nanoseconds / 1_000_000) ms"
+                )
+            )
+        }
     }
 
     private func scheduleTimeout(for token: RequestToken, method: String, channelID: UInt16) {
@@ -159,7 +188,8 @@ extension AMQPConnectionHandler {
                 correlationID: request.properties.correlationID,
                 messageID: request.properties.messageID
             ),
-            token: promise
+            token: promise,
+            at: .now()
         )
         switch decision {
         case .failure(let error):
@@ -167,6 +197,32 @@ extension AMQPConnectionHandler {
         case .success(let sequence):
             if sequence == nil {
                 promise?.succeed(.unconfirmed)
+            } else if self.confirmSweep == nil {
+                self.scheduleConfirmSweep()
+            }
+        }
+    }
+
+    /// Fails the confirms that are overdue, once a second while any publish awaits one.
+    private func scheduleConfirmSweep() {
+        guard let context = self.context else { return }
+        let interval = TimeAmount.seconds(1)
+        self.confirmSweep = context.eventLoop.assumeIsolated().scheduleTask(in: min(interval, self.confirmTimeout)) {
+            self.confirmSweep = nil
+            let timeout = self.confirmTimeout
+            let error = AMQPError(
+                .operationTimedOut,
+                "the broker did not confirm a publish within \(timeout.nanoseconds / 1_000_000) ms"
+            )
+            var waiting = false
+            for channelID in Array(self.channels.keys) {
+                guard let entry = self.channels[channelID] else { continue }
+                let action = entry.machine.confirmationsOverdue(sentBefore: .now() - timeout, error: error)
+                self.run(action, channelID: channelID)
+                waiting = waiting || entry.machine.hasUnconfirmed
+            }
+            if waiting {
+                self.scheduleConfirmSweep()
             }
         }
     }
@@ -204,6 +260,10 @@ extension AMQPConnectionHandler {
         case .resolveConfirmations(let confirmations):
             for (promise, outcome) in confirmations {
                 promise.succeed(outcome)
+            }
+        case .failConfirmations(let confirmations, let error):
+            for promise in confirmations {
+                promise.fail(error)
             }
         case .deliver(let content):
             self.deliver(content, channelID: channelID)
@@ -290,6 +350,7 @@ extension AMQPConnectionHandler {
             consumerTag: ConsumerTag(rawValue: deliver.consumerTag),
             properties: content.properties,
             body: content.body,
+            problem: content.problem,
             channel: consumer.registration.channel
         )
         switch consumer.registration.sink {

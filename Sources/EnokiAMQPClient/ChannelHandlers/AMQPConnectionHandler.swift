@@ -73,8 +73,13 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     let status: ConnectionStatus
     let logger: Logger
     let operationTimeout: TimeAmount
+    /// How long a publish waits for its confirm (``AMQPConnection/Configuration/confirmTimeout``).
+    let confirmTimeout: TimeAmount
+    /// The sweep that fails overdue confirms, while any publish awaits one.
+    var confirmSweep: Scheduled<Void>?
     private let connectTimeout: TimeAmount
-    private let maximumBodySize: UInt64 = 512 * 1024 * 1024
+    /// The largest message body taken in (``AMQPConnection/Configuration/maximumMessageSize``).
+    let maximumMessageSize: UInt64
 
     init(
         settings: ConnectionStateMachine.Settings,
@@ -82,9 +87,13 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         status: ConnectionStatus,
         connectTimeout: TimeAmount,
         operationTimeout: TimeAmount,
+        confirmTimeout: TimeAmount,
+        maximumMessageSize: UInt64,
         logger: Logger
     ) {
+        self.confirmTimeout = confirmTimeout
         self.stateMachine = ConnectionStateMachine(settings: settings)
+        self.maximumMessageSize = maximumMessageSize
         self.connectPromise = connectPromise
         self.status = status
         self.connectTimeout = connectTimeout
@@ -241,9 +250,9 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         case .method(let method) where frame.channelID == 0:
             self.handleConnectionMethod(method)
         case .method(let method):
-            self.handleChannelMethod(method, channelID: frame.channelID)
+            self.handleChannelMethod(method, channelID: frame.channelID, problem: frame.problem)
         case .header(let header):
-            self.withChannel(frame.channelID) { $0.machine.headerReceived(header) }
+            self.withChannel(frame.channelID) { $0.machine.headerReceived(header, problem: frame.problem) }
         case .body(let chunk):
             self.withChannel(frame.channelID) { $0.machine.bodyReceived(chunk) }
         }
@@ -279,7 +288,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func handleChannelMethod(_ method: AMQPMethod, channelID: UInt16) {
+    private func handleChannelMethod(_ method: AMQPMethod, channelID: UInt16, problem: AMQPProtocolError?) {
         switch method {
         case .channelClose(let close):
             self.withChannel(channelID) { $0.machine.closeReceived(close) }
@@ -292,7 +301,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
                 $0.machine.nackReceived(deliveryTag: nack.deliveryTag, multiple: nack.multiple)
             }
         case .basicDeliver, .basicReturn, .basicGetOk:
-            self.withChannel(channelID) { $0.machine.contentMethodReceived(method) }
+            self.withChannel(channelID) { $0.machine.contentMethodReceived(method, problem: problem) }
         case .basicCancel(let cancel):
             self.consumerCancelledByBroker(channelID: channelID, cancel: cancel)
         case .channelFlow(let flow):
@@ -384,6 +393,8 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         self.handshakeTimeout = nil
         self.heartbeatTask?.cancel()
         self.heartbeatTask = nil
+        self.confirmSweep?.cancel()
+        self.confirmSweep = nil
         if let promise = self.connectPromise {
             self.connectPromise = nil
             promise.fail(error)
@@ -462,6 +473,11 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             frameMax: self.frameMax,
             into: &self.outbound
         )
+    }
+
+    /// Appends bytes that are already frames.
+    func writeRaw(_ frames: inout ByteBuffer) {
+        self.outbound.writeBuffer(&frames)
     }
 
     var outboundWriterIndex: Int { self.outbound.writerIndex }

@@ -73,6 +73,8 @@ enum HandlerTask: Sendable {
     case request(ChannelKey, AMQPMethod, EventLoopPromise<RequestReply>)
     case consume(ChannelKey, AMQPMethod.Basic.Consume, ConsumerRegistration, EventLoopPromise<RequestReply>)
     case publish(ChannelKey, PublishRequest, ConfirmationBox?)
+    /// Frames already encoded for the channel, written as they are (``AMQPChannel/publishRaw(exchange:routingKey:properties:body:)``).
+    case writeFrames(ChannelKey, ByteBuffer)
     /// `basic.ack`, `basic.nack`, `basic.reject`: no reply.
     case acknowledge(ChannelKey, AMQPMethod)
     case closeChannel(ChannelKey, EventLoopPromise<RequestReply>)

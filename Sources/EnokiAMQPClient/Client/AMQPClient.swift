@@ -34,13 +34,22 @@ public final class AMQPClient: Service, Sendable {
         public var maximumDelay: Duration
         /// The factor by which each wait grows.
         public var multiplier: Double
+        /// How long a connection must have been open for its loss to be reconnected at once. A connection lost
+        /// sooner (a broker that accepts and then closes, a peer that closes every new connection) counts as a
+        /// failed attempt, so that the next one waits its turn in the backoff instead of looping.
+        public var stableAfter: Duration
 
-        /// A policy; by default waits of 1, 2, 4, … seconds, at most 30.
-        public init(initialDelay: Duration = .seconds(1), maximumDelay: Duration = .seconds(30), multiplier: Double = 2)
-        {
+        /// A policy; by default waits of 1, 2, 4, … seconds, at most 30, and connections stable after 10 seconds.
+        public init(
+            initialDelay: Duration = .seconds(1),
+            maximumDelay: Duration = .seconds(30),
+            multiplier: Double = 2,
+            stableAfter: Duration = .seconds(10)
+        ) {
             self.initialDelay = initialDelay
             self.maximumDelay = maximumDelay
             self.multiplier = multiplier
+            self.stableAfter = stableAfter
         }
 
         /// The wait before attempt `attempt` (0 for the wait after the first failure).
@@ -155,7 +164,7 @@ public final class AMQPClient: Service, Sendable {
                 }
                 continue
             }
-            attempt = 0
+            let openedAt = ContinuousClock.now
             self.setCurrent(connection)
             self.emit(.connected(connection))
             self.logBlocking(of: connection)
@@ -172,11 +181,29 @@ public final class AMQPClient: Service, Sendable {
             if Task.isCancelled || self.isShuttingDown || reason.code == .connectionClosed {
                 break
             }
-            self.logger.warning(
-                "lost the connection to \(connection.redactedURL) (\(reason.message)); reconnecting",
-                metadata: [LogKey.broker: "\(connection.redactedURL)"]
-            )
             self.emit(.disconnected(reason))
+            guard ContinuousClock.now - openedAt < self.reconnectPolicy.stableAfter else {
+                attempt = 0
+                self.logger.warning(
+                    "lost the connection to \(connection.redactedURL) (\(reason.message)); reconnecting",
+                    metadata: [LogKey.broker: "\(connection.redactedURL)"]
+                )
+                continue
+            }
+            // Lost soon after it opened: whatever closed it may close the next one too.
+            let delay = self.reconnectPolicy.delay(attempt: attempt)
+            attempt += 1
+            self.logger.warning(
+                "lost the connection to \(connection.redactedURL) soon after it opened (\(reason.message)); reconnecting in \(Self.format(delay)) seconds",
+                metadata: [LogKey.broker: "\(connection.redactedURL)", LogKey.attempt: "\(attempt)"]
+            )
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: delay)
+                }
+            } catch {
+                break
+            }
         }
         self.stop()
     }

@@ -38,6 +38,12 @@ extension AMQPConnection {
         /// When it runs out the request fails with ``AMQPError/Code-swift.struct/operationTimedOut`` and its
         /// channel is closed, since a late answer would be matched to the wrong request.
         public var operationTimeout: TimeAmount
+        /// How long a publish on a channel in confirm mode waits for the broker's confirm before it fails with
+        /// ``AMQPError/Code-swift.struct/operationTimedOut``. Default 30 s.
+        ///
+        /// A broker that never answers (blocked by a memory or disk alarm, say) must not keep publishers waiting
+        /// for ever. The message may still reach its queues: a confirm that comes later is ignored.
+        public var confirmTimeout: TimeAmount
         /// A name for the connection, shown by the broker's management tools (`connection_name`).
         public var connectionName: String?
         /// Client properties sent in `connection.start-ok` in addition to the ones the client always sends.
@@ -47,6 +53,15 @@ extension AMQPConnection {
         /// With acknowledgements on, the prefetch window already bounds a consumer's buffer; this limit matters
         /// for `noAck` consumers and for consumers without `basic.qos`. Default 1,000.
         public var consumerBufferLimit: Int
+        /// The largest message body the connection takes in, in bytes. Default 16 MiB (RabbitMQ 4's default
+        /// `max_message_size`).
+        ///
+        /// The limit is applied when a message's content header announces its size, before any of its body is
+        /// buffered: a larger body is dropped frame by frame as it arrives, and the message is handed to its
+        /// consumer with an empty body and a ``EnokiAMQPProtocol/AMQPProtocolError/Code-swift.struct/bodyTooLarge``
+        /// ``AMQPDelivery/problem``, to refuse. So what a consumer holds is bounded by its prefetch window times this
+        /// limit, whatever publishers send.
+        public var maximumMessageSize: UInt64
         /// The URI the configuration came from, when it came from one; used for log lines.
         public private(set) var url: AMQPURL?
 
@@ -71,9 +86,11 @@ extension AMQPConnection {
             self.channelMax = 2047
             self.connectTimeout = .seconds(10)
             self.operationTimeout = .seconds(30)
+            self.confirmTimeout = .seconds(30)
             self.connectionName = nil
             self.clientProperties = [:]
             self.consumerBufferLimit = 1000
+            self.maximumMessageSize = 16 * 1024 * 1024
             self.url = nil
         }
 
@@ -100,8 +117,8 @@ extension AMQPConnection {
             if let value = url.query["channel_max"], let channelMax = UInt16(value) {
                 self.channelMax = channelMax
             }
-            if let value = url.query["connection_timeout"], let seconds = Double(value) {
-                self.connectTimeout = .nanoseconds(Int64(seconds * 1e9))
+            if let value = url.query["connection_timeout"], let seconds = Double(value), seconds.isFinite, seconds > 0 {
+                self.connectTimeout = .nanoseconds(Int64(min(seconds, 86_400) * 1e9))
             }
             if let value = url.query["login_method"] {
                 guard let mechanism = AuthenticationMechanism(name: value) else {

@@ -81,10 +81,10 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
             let credentials = rest[..<at]
             hostPort = rest[rest.index(after: at)...]
             if let colon = credentials.firstIndex(of: ":") {
-                self.username = try Self.percentDecode(credentials[..<colon])
-                self.password = try Self.percentDecode(credentials[credentials.index(after: colon)...])
+                self.username = try Self.percentDecode(credentials[..<colon], "user name")
+                self.password = try Self.percentDecode(credentials[credentials.index(after: colon)...], "password")
             } else {
-                self.username = try Self.percentDecode(credentials)
+                self.username = try Self.percentDecode(credentials, "user name")
             }
         }
         let defaultPort = scheme == "amqps" ? 5671 : 5672
@@ -97,11 +97,16 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
             let afterClose = hostPort[hostPort.index(after: close)...]
             self.port = try Self.parsePort(
                 afterClose.hasPrefix(":") ? afterClose.dropFirst() : "",
-                default: defaultPort
+                default: defaultPort,
+                in: string
             )
         } else if let colon = hostPort.lastIndex(of: ":") {
             self.host = String(hostPort[..<colon])
-            self.port = try Self.parsePort(hostPort[hostPort.index(after: colon)...], default: defaultPort)
+            self.port = try Self.parsePort(
+                hostPort[hostPort.index(after: colon)...],
+                default: defaultPort,
+                in: string
+            )
         } else {
             self.host = String(hostPort)
             self.port = defaultPort
@@ -113,13 +118,13 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
         case "", "/", "%2F", "%2f":
             self.virtualHost = "/"
         default:
-            self.virtualHost = try Self.percentDecode(path)
+            self.virtualHost = try Self.percentDecode(path, "virtual host")
         }
         var query: [String: String] = [:]
         for pair in queryString.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            let key = try Self.percentDecode(parts[0])
-            query[key] = parts.count > 1 ? try Self.percentDecode(parts[1]) : ""
+            let key = try Self.percentDecode(parts[0], "query")
+            query[key] = parts.count > 1 ? try Self.percentDecode(parts[1], "query") : ""
         }
         self.query = query
     }
@@ -140,31 +145,46 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { self.redacted }
 
-    /// Hides the password of anything that looks like a URI with credentials, for messages about bad input.
+    /// Hides the password of something meant as a broker URI, for messages about bad input:
+    /// `amqp://user:secret@host/` becomes `amqp://user:**@host/`.
+    ///
+    /// The credentials are taken to run from the scheme to the last `@`, so that a password holding characters a
+    /// URI would need escaped (`/`, `?`, `#`, `@`, `:`) is hidden whole; a string with no `@` after its scheme has
+    /// no password to hide.
     public static func redact(_ string: String) -> String {
         guard let schemeEnd = string.firstRange(of: "://"),
-            let at = string[schemeEnd.upperBound...].firstIndex(of: "@")
+            let at = string[schemeEnd.upperBound...].lastIndex(of: "@")
         else {
             return string
         }
         let credentials = string[schemeEnd.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else {
-            return string
-        }
-        return String(string[..<colon]) + ":**" + String(string[at...])
+        let user = credentials.prefix { $0 != ":" }
+        return String(string[..<schemeEnd.upperBound]) + user + ":**" + String(string[at...])
     }
 
-    private static func parsePort(_ text: Substring, default defaultPort: Int) throws(AMQPError) -> Int {
+    /// A port, or an error that quotes the URI only as ``redact(_:)`` shows it: text where a port should be may
+    /// be part of a password that needed escaping.
+    private static func parsePort(
+        _ text: Substring,
+        default defaultPort: Int,
+        in string: String
+    ) throws(AMQPError)
+        -> Int
+    {
         if text.isEmpty {
             return defaultPort
         }
         guard let port = Int(text), (1...65535).contains(port) else {
-            throw AMQPError(.invalidURL, "invalid port '\(text)'")
+            throw AMQPError(
+                .invalidURL,
+                "invalid port in '\(Self.redact(string))' (a password with '/', '?', '#' or '@' must be percent-encoded)"
+            )
         }
         return port
     }
 
-    static func percentDecode(_ text: Substring) throws(AMQPError) -> String {
+    /// Percent-decodes a part of the URI; errors name the part, never its text (it may be the password).
+    static func percentDecode(_ text: Substring, _ part: String) throws(AMQPError) -> String {
         guard text.contains("%") else {
             return String(text)
         }
@@ -175,7 +195,7 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
                 guard let high = utf8.popFirst().flatMap(Self.hexValue),
                     let low = utf8.popFirst().flatMap(Self.hexValue)
                 else {
-                    throw AMQPError(.invalidURL, "malformed percent escape in '\(text)'")
+                    throw AMQPError(.invalidURL, "malformed percent escape in the broker URI's \(part)")
                 }
                 bytes.append(high << 4 | low)
             } else {
@@ -183,7 +203,7 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
             }
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else {
-            throw AMQPError(.invalidURL, "percent escapes in '\(text)' are not UTF-8")
+            throw AMQPError(.invalidURL, "percent escapes in the broker URI's \(part) are not UTF-8")
         }
         return decoded
     }

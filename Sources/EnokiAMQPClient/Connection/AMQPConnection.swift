@@ -138,6 +138,8 @@ public final class AMQPConnection: Sendable {
                         status: status,
                         connectTimeout: configuration.connectTimeout,
                         operationTimeout: configuration.operationTimeout,
+                        confirmTimeout: configuration.confirmTimeout,
+                        maximumMessageSize: configuration.maximumMessageSize,
                         logger: logger
                     )
                     try channel.pipeline.syncOperations.addHandler(handler)
@@ -208,6 +210,12 @@ public final class AMQPConnection: Sendable {
 
     /// Whether the connection is open.
     public var isOpen: Bool { self.status.isOpen }
+
+    /// Whether a publish would go out without waiting: the connection is open, its socket takes more bytes, and
+    /// the broker has not blocked it.
+    public var canPublishWithoutWaiting: Bool {
+        self.nioChannel.isWritable && self.status.isOpen && self.status.blockedReason == nil
+    }
 
     /// Waits until the connection is closed and returns why: ``AMQPError/Code-swift.struct/connectionClosed`` after
     /// ``close()``, or the error that ended it.

@@ -13,7 +13,8 @@ final class ConnectionStatus: Sendable {
         var closeWaiters: [CheckedContinuation<AMQPError, Never>] = []
         var blocked: String?
         var blockedListeners: [AsyncStream<AMQPConnection.BlockedState>.Continuation] = []
-        var writabilityWaiters: [CheckedContinuation<Void, Never>] = []
+        var writabilityWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -63,28 +64,38 @@ final class ConnectionStatus: Sendable {
     }
 
     /// Suspends while the socket's send buffer is over its high-water mark, so that publishers slow down to
-    /// what the broker takes.
+    /// what the broker takes; returns early when the connection closes or the task is cancelled (the caller checks
+    /// which).
     func waitUntilWritable(_ isWritable: () -> Bool) async {
-        while !isWritable(), self.isOpen {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = self.state.withLock { state -> Bool in
-                    if state.closeError != nil { return true }
-                    state.writabilityWaiters.append(continuation)
-                    return false
+        while !isWritable(), self.isOpen, !Task.isCancelled {
+            let id = self.state.withLock { state -> UInt64 in
+                state.nextWaiter += 1
+                return state.nextWaiter
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = self.state.withLock { state -> Bool in
+                        if state.closeError != nil || Task.isCancelled { return true }
+                        state.writabilityWaiters[id] = continuation
+                        return false
+                    }
+                    if resumeNow {
+                        continuation.resume()
+                    } else if isWritable() {
+                        self.resumeWritabilityWaiters()
+                    }
                 }
-                if resumeNow {
-                    continuation.resume()
-                } else if isWritable() {
-                    self.resumeWritabilityWaiters()
-                }
+            } onCancel: {
+                let waiter = self.state.withLock { $0.writabilityWaiters.removeValue(forKey: id) }
+                waiter?.resume()
             }
         }
     }
 
     func resumeWritabilityWaiters() {
         let waiters = self.state.withLock { state in
-            defer { state.writabilityWaiters = [] }
-            return state.writabilityWaiters
+            defer { state.writabilityWaiters = [:] }
+            return state.writabilityWaiters.values
         }
         for waiter in waiters {
             waiter.resume()

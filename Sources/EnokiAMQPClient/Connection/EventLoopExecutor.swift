@@ -2,7 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import NIOCore
+import NIOCore
 
 /// A task executor that runs jobs on a connection's event loop.
 ///

@@ -29,6 +29,7 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
             case protocolViolation
             case invalidArgument
             case clientStopped
+            case cancelled
         }
 
         private let base: Base
@@ -68,6 +69,8 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible {
         public static let invalidArgument = Code(.invalidArgument)
         /// The ``AMQPClient`` has stopped and will not connect again.
         public static let clientStopped = Code(.clientStopped)
+        /// The calling task was cancelled before the operation was done.
+        public static let cancelled = Code(.cancelled)
 
         public var description: String { self.base.rawValue }
     }

@@ -32,6 +32,8 @@ struct ChannelStateMachine<Request, Confirmation> {
     struct Unconfirmed {
         var sequence: UInt64
         var token: Confirmation
+        /// When the publish was written, for ``confirmationsOverdue(sentBefore:error:)``.
+        var sentAt: NIODeadline
         /// For mandatory publishes only: what a `basic.return` is matched on.
         var route: Route?
         var returned: AMQPReturnedMessage?
@@ -54,6 +56,8 @@ struct ChannelStateMachine<Request, Confirmation> {
         case failRequest(Request, AMQPError)
         /// Answer publishes with the broker's confirm.
         case resolveConfirmations([(Confirmation, PublishOutcome)])
+        /// Fail publishes whose confirm did not come in time.
+        case failConfirmations([Confirmation], AMQPError)
         /// Hand a message to the consumer with this tag.
         case deliver(AMQPContent)
         /// Answer the pending `basic.get` with its message.
@@ -83,7 +87,7 @@ struct ChannelStateMachine<Request, Confirmation> {
     private let channelID: UInt16
 
     /// Creates the machine of a channel being opened; send `channel.open` and keep `token` for `open-ok`.
-    init(channelID: UInt16, openToken: Request, maximumBodySize: UInt64 = 512 * 1024 * 1024) {
+    init(channelID: UInt16, openToken: Request, maximumBodySize: UInt64 = 16 * 1024 * 1024) {
         self.channelID = channelID
         self.state = .opening
         self.assembler = AMQPContentAssembler(maximumBodySize: maximumBodySize)
@@ -147,7 +151,8 @@ struct ChannelStateMachine<Request, Confirmation> {
     mutating func publishSent(
         mandatory: Bool,
         route: @autoclosure () -> Route,
-        token: Confirmation?
+        token: Confirmation?,
+        at now: NIODeadline
     ) -> Result<UInt64?, AMQPError> {
         switch self.state {
         case .open:
@@ -163,7 +168,13 @@ struct ChannelStateMachine<Request, Confirmation> {
         self.nextPublishSequence = sequence + 1
         if let token {
             self.unconfirmed.append(
-                Unconfirmed(sequence: sequence, token: token, route: mandatory ? route() : nil, returned: nil)
+                Unconfirmed(
+                    sequence: sequence,
+                    token: token,
+                    sentAt: now,
+                    route: mandatory ? route() : nil,
+                    returned: nil
+                )
             )
         }
         return .success(sequence)
@@ -186,6 +197,22 @@ struct ChannelStateMachine<Request, Confirmation> {
         case .closed:
             return .succeedRequest(token, .channelCloseOk)
         }
+    }
+
+    /// Whether publishes await their confirm.
+    var hasUnconfirmed: Bool { !self.unconfirmed.isEmpty }
+
+    /// Fails the publishes written before `deadline` that the broker has not confirmed yet: a broker that never
+    /// answers (blocked by a memory alarm, say) must not keep their publishers waiting for ever. A confirm that
+    /// comes for them later is ignored.
+    mutating func confirmationsOverdue(sentBefore deadline: NIODeadline, error: AMQPError) -> Action {
+        var failed: [Confirmation] = []
+        self.unconfirmed.removeAll { entry in
+            guard entry.sentAt < deadline else { return false }
+            failed.append(entry.token)
+            return true
+        }
+        return failed.isEmpty ? .none : .failConfirmations(failed, error)
     }
 
     /// The oldest request has waited longer than the operation timeout: fail it and close the channel, because
@@ -287,20 +314,21 @@ struct ChannelStateMachine<Request, Confirmation> {
         self.resolve(deliveryTag: deliveryTag, multiple: multiple, acked: false)
     }
 
-    /// A content-carrying method: `basic.deliver`, `basic.return` or `basic.get-ok`.
-    mutating func contentMethodReceived(_ method: AMQPMethod) -> Action {
+    /// A content-carrying method: `basic.deliver`, `basic.return` or `basic.get-ok`, with what was wrong with its
+    /// frame (``EnokiAMQPProtocol/AMQPFrame/problem``), which the message carries on.
+    mutating func contentMethodReceived(_ method: AMQPMethod, problem: AMQPProtocolError? = nil) -> Action {
         do throws(AMQPProtocolError) {
-            try self.assembler.methodReceived(method)
+            try self.assembler.methodReceived(method, problem: problem)
             return .none
         } catch {
             return .protocolViolation(AMQPError(.protocolViolation, error.message, underlying: error))
         }
     }
 
-    /// A content header.
-    mutating func headerReceived(_ header: ContentHeader) -> Action {
+    /// A content header, with what was wrong with its frame.
+    mutating func headerReceived(_ header: ContentHeader, problem: AMQPProtocolError? = nil) -> Action {
         do throws(AMQPProtocolError) {
-            guard let content = try self.assembler.headerReceived(header) else { return .none }
+            guard let content = try self.assembler.headerReceived(header, problem: problem) else { return .none }
             return self.contentAssembled(content)
         } catch {
             return .protocolViolation(AMQPError(.protocolViolation, error.message, underlying: error))
