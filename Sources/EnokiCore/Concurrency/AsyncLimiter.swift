@@ -12,7 +12,8 @@ import Synchronization
 package final class AsyncLimiter: Sendable {
     private struct State {
         var running = 0
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var waiting: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+        var nextID: UInt64 = 0
     }
 
     private let limit: Int
@@ -24,36 +25,54 @@ package final class AsyncLimiter: Sendable {
     }
 
     /// Runs `body` once fewer than the limit are running.
+    ///
+    /// - Throws: What `body` throws, or `CancellationError` when the task is cancelled while it waits its turn (it
+    ///   then gives its place up at once).
     package func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-        await self.acquire()
+        try await self.acquire()
         defer { self.release() }
         return try await body()
     }
 
-    private func acquire() async {
-        await withCheckedContinuation { continuation in
-            let admitted = self.state.withLock { state -> Bool in
-                if state.running < self.limit {
-                    state.running += 1
-                    return true
+    private func acquire() async throws {
+        let id = self.state.withLock { state -> UInt64 in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let admitted = self.state.withLock { state -> Bool? in
+                    if Task.isCancelled { return nil }
+                    if state.running < self.limit {
+                        state.running += 1
+                        return true
+                    }
+                    state.waiting.append((id, continuation))
+                    return false
                 }
-                state.waiting.append(continuation)
-                return false
+                switch admitted {
+                case true?: continuation.resume()
+                case nil: continuation.resume(throwing: CancellationError())
+                case false?: break
+                }
             }
-            if admitted {
-                continuation.resume()
+        } onCancel: {
+            let waiter = self.state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiting.remove(at: index).continuation
             }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
     private func release() {
-        let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let next = self.state.withLock { state -> CheckedContinuation<Void, any Error>? in
             guard !state.waiting.isEmpty else {
                 state.running -= 1
                 return nil
             }
             // The turn passes straight to the next in line.
-            return state.waiting.removeFirst()
+            return state.waiting.removeFirst().continuation
         }
         next?.resume()
     }

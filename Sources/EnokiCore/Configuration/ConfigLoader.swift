@@ -59,7 +59,8 @@ public enum ConfigLoader {
         do {
             node = try Yams.compose(yaml: yaml)
         } catch {
-            throw EnokiError(.configuration, "\(source) is not valid YAML: \(error)")
+            // The parser's message quotes the line it stopped at, which may hold a password.
+            throw EnokiError(.configuration, "\(source) is not valid YAML: \(Secrets.redactingConfigText("\(error)"))")
         }
         guard let node else { return .null }
         return try self.convert(node, environment: environment, source: source)

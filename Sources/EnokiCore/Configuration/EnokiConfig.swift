@@ -21,6 +21,7 @@
 /// | `DECLARE_EVENT_EXCHANGES` | ``declareEventExchanges`` | true |
 /// | `LOGIN_METHOD` | ``loginMethod`` | unset |
 /// | `AMQP_SSL` | ``amqpSSL`` | unset |
+/// | `GRACEFUL_STOP_TIMEOUT` | ``gracefulStopTimeout`` | 25 seconds (an Enoki key) |
 /// | `LOGGING` | ``logging`` | unset |
 ///
 /// Any other key is available to services through ``value(_:as:)`` or the subscript, typed on Enoki's side by the
@@ -143,6 +144,20 @@ public struct EnokiConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     /// `AMQP_SSL`: `true`, or TLS options (`ca_certs`, `certfile`, `keyfile`, `cert_reqs`).
     public var amqpSSL: JSONValue? { self.values["AMQP_SSL"] }
+
+    /// `GRACEFUL_STOP_TIMEOUT` (an Enoki key): how long, in seconds, a graceful stop (SIGTERM, a first SIGINT) may
+    /// take before the services are killed; 25 by default, inside the 30 seconds a container orchestrator such as
+    /// Kubernetes waits before it kills the process itself.
+    public var gracefulStopTimeout: Duration {
+        switch self.values["GRACEFUL_STOP_TIMEOUT"] {
+        case .int(let seconds)? where seconds > 0:
+            return .seconds(min(seconds, 86_400))
+        case .double(let seconds)? where seconds.isFinite && seconds > 0:
+            return .milliseconds(Int64(min(seconds, 86_400) * 1000))
+        default:
+            return .seconds(25)
+        }
+    }
 
     /// `LOGGING`: a Python `logging.config.dictConfig` dictionary; Enoki reads its root level.
     public var logging: JSONValue? { self.values["LOGGING"] }

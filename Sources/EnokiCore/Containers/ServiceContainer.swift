@@ -50,6 +50,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     private let observerCount = Atomic<Int>(0)
     private let observerCounter = Atomic<UInt64>(0)
     private let started = Atomic<Bool>(false)
+    private let killed = Atomic<Bool>(false)
 
     /// The service's name.
     public var serviceName: String { Service.serviceName }
@@ -139,9 +140,13 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         }
         let dropped = self.pool.stopAccepting()
         if dropped > 0 {
-            logger.debug("work not started is given back", metadata: ["workers.dropped": "\(dropped)"])
+            logger.info("\(dropped) message(s) not started go back to their queues")
         }
         await self.pool.waitUntilIdle()
+        guard !self.killed.load(ordering: .acquiring) else {
+            // Killed while stopping: the kill has stopped the dependencies.
+            return
+        }
         await withTaskGroup(of: Void.self) { group in
             for provider in self.declaration.dependencies {
                 group.addTask { await provider.base.stop() }
@@ -151,6 +156,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     }
 
     public func kill() async {
+        guard !self.killed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let logger = self.context.logger
         let active = self.pool.activeCount
         logger.info("killing \(Service.serviceName): \(active) active worker(s)")
@@ -231,8 +237,20 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     }
 
     private func execute(_ job: WorkerJob) async {
-        let worker = job.worker
         let logger = self.context.logger
+        if job.isStale() {
+            logger.debug("work from a closed channel skipped", metadata: ["method": "\(job.methodName)"])
+            return
+        }
+        let input: WorkerInput
+        do {
+            input = try job.read()
+        } catch {
+            // Refused before any worker: no dependency, hook or observer hears of it.
+            await job.handleResult(self.worker(for: job, input: nil), .failure(error))
+            return
+        }
+        let worker = self.worker(for: job, input: input)
         var resolved: [String: any Sendable] = [:]
         var result: Result<JSONValue, any Error>
         do {
@@ -249,7 +267,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
             result = await WorkerContext.$current.withValue(worker) {
                 do {
                     let service = try Service(dependencies: dependencies)
-                    return .success(try await method(service, job.arguments))
+                    return .success(try await method(service, input.arguments))
                 } catch {
                     return .failure(error)
                 }
@@ -273,9 +291,19 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         }
         guard self.observerCount.load(ordering: .acquiring) > 0 else { return }
         let observers = self.observers.withLock { Array($0.values) }
-        let record = WorkerRecord(context: worker, arguments: job.arguments, result: result)
+        let record = WorkerRecord(context: worker, arguments: input.arguments, result: result)
         for observer in observers {
             observer(record)
         }
+    }
+
+    private func worker(for job: WorkerJob, input: WorkerInput?) -> WorkerContext {
+        WorkerContext(
+            serviceName: Service.serviceName,
+            methodName: job.methodName,
+            parentStack: input?.parentStack ?? [],
+            data: input?.contextData ?? [:],
+            parentCallsTracked: self.context.parentCallsTracked
+        )
     }
 }

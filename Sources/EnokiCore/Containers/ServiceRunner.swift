@@ -95,8 +95,39 @@ public final class ServiceRunner: Service, Sendable {
         await self.shared.killAll()
     }
 
+    /// Stops every container gracefully, and kills them when that takes longer than `timeout` (a worker that does
+    /// not end, a broker that does not confirm), saying so.
+    ///
+    /// - Returns: Whether the graceful stop finished in time.
+    @discardableResult
+    public func stop(within timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.stop()
+                return true
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: timeout)
+                } catch {
+                    return true
+                }
+                return false
+            }
+            let inTime = await group.next() ?? true
+            if !inTime {
+                self.logger.warning(
+                    "the graceful stop did not finish within \(timeout.components.seconds) s (GRACEFUL_STOP_TIMEOUT); killing the services: messages not acknowledged go back to their queues"
+                )
+                await self.kill()
+            }
+            group.cancelAll()
+            return inTime
+        }
+    }
+
     /// Starts the services and runs until graceful shutdown or cancellation; then stops them gracefully (on
-    /// graceful shutdown) or kills them (on cancellation).
+    /// graceful shutdown, within `GRACEFUL_STOP_TIMEOUT`, killing them after it) or kills them (on cancellation).
     public func run() async throws {
         do {
             // A stop while the broker is not up yet ends the wait for it.
@@ -118,8 +149,10 @@ public final class ServiceRunner: Service, Sendable {
             return
         }
         await withTaskCancellationHandler {
-            await self.stop()
+            _ = await self.stop(within: self.config.gracefulStopTimeout)
         } onCancel: {
+            // Cancelled while stopping (a second signal): kill now. The handler cannot wait, so the kill runs in a
+            // task of its own; it ends the stop's waits, which this call is still in.
             Task { await self.kill() }
         }
     }

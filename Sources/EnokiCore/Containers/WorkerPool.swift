@@ -5,11 +5,13 @@
 import DequeModule
 import Synchronization
 
-/// One piece of work for a worker: which method, with which arguments, and what to do with the result.
+/// One piece of work for a worker: which method, how to read its input, and what to do with the result
+/// (``EntrypointContext/spawnWorker(reading:isStale:giveBack:handleResult:)``).
 struct WorkerJob: Sendable {
-    var worker: WorkerContext
     var methodName: String
-    var arguments: BoundArguments
+    var read: @Sendable () throws -> WorkerInput
+    var isStale: @Sendable () -> Bool
+    var giveBack: @Sendable () -> Void
     var handleResult: @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
 }
 
@@ -28,6 +30,8 @@ final class WorkerPool: Sendable {
         var finishedEarly: Set<UInt64> = []
         var nextID: UInt64 = 0
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Killed: nobody waits for the workers any more.
+        var abandoned = false
     }
 
     private let state: Mutex<State>
@@ -99,23 +103,28 @@ final class WorkerPool: Sendable {
     /// How many workers run or wait.
     var activeCount: Int { self.state.withLock { $0.running + $0.pending.count } }
 
-    /// Takes no more work; queued work that has not started is dropped (its messages stay unacknowledged and go
-    /// back to their queues when the channel closes).
+    /// Takes no more work; queued work that has not started is dropped and given back at once (its messages go
+    /// back to their queues, for another instance).
+    ///
+    /// - Returns: How many jobs were dropped.
     @discardableResult
     func stopAccepting() -> Int {
-        self.state.withLock { state in
+        let dropped = self.state.withLock { state in
             state.accepting = false
-            let dropped = state.pending.count
-            state.pending.removeAll()
-            return dropped
+            defer { state.pending.removeAll() }
+            return Array(state.pending)
         }
+        for job in dropped {
+            job.giveBack()
+        }
+        return dropped.count
     }
 
-    /// Waits until no worker runs.
+    /// Waits until no worker runs, or until the pool is killed (``cancelAll()``).
     func waitUntilIdle() async {
         await withCheckedContinuation { continuation in
             let idle = self.state.withLock { state -> Bool in
-                if state.running == 0 { return true }
+                if state.running == 0 || state.abandoned { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }
@@ -123,11 +132,19 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// Cancels every running worker.
+    /// Cancels every running worker, and ends every wait for them: a worker that does not stop when cancelled
+    /// is left to itself.
     func cancelAll() {
-        let tasks = self.state.withLock { Array($0.tasks.values) }
+        let (tasks, waiters) = self.state.withLock { state in
+            state.abandoned = true
+            defer { state.idleWaiters = [] }
+            return (Array(state.tasks.values), state.idleWaiters)
+        }
         for task in tasks {
             task.cancel()
+        }
+        for waiter in waiters {
+            waiter.resume()
         }
     }
 }

@@ -8,7 +8,8 @@
 /// The container calls ``setup(_:)`` when it starts (declare queues, bind ports), then ``start(_:)`` once every
 /// extension is set up, ``stop()`` when it stops gracefully (stop taking new work; running workers finish), and
 /// ``kill()`` when it is killed. To run the service's method, an entrypoint calls
-/// ``EntrypointContext/spawnWorker(arguments:contextData:parentStack:handleResult:)``.
+/// ``EntrypointContext/spawnWorker(reading:isStale:giveBack:handleResult:)`` (or, with arguments at hand,
+/// ``EntrypointContext/spawnWorker(arguments:contextData:parentStack:handleResult:)``).
 public protocol Entrypoint: Sendable {
     /// Prepares the entrypoint.
     func setup(_ context: EntrypointContext) async throws
@@ -64,18 +65,63 @@ public struct EntrypointContext: Sendable {
         parentStack: [String] = [],
         handleResult: @escaping @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
     ) -> Bool {
-        let worker = WorkerContext(
-            serviceName: self.container.serviceName,
-            methodName: self.methodName,
-            parentStack: parentStack,
-            data: contextData,
-            parentCallsTracked: self.container.parentCallsTracked
-        )
-        return self.pool.submit(
-            WorkerJob(worker: worker, methodName: self.methodName, arguments: arguments, handleResult: handleResult)
+        let input = WorkerInput(arguments: arguments, contextData: contextData, parentStack: parentStack)
+        return self.spawnWorker(reading: { input }, handleResult: handleResult)
+    }
+
+    /// Runs the entrypoint's method in a new worker whose input is read in the worker's own task: an entrypoint
+    /// called on an event loop hands the message over as it came, and its body is parsed and its arguments bound
+    /// off the event loop, at most `max_workers` at a time.
+    ///
+    /// - Parameters:
+    ///   - read: Reads the worker's input from the message. When it throws (a body that does not parse, arguments
+    ///     that do not fit), no worker runs: no dependency is made and no hook or observer hears of it, as in
+    ///     Nameko, where such a message is refused before any worker; `handleResult` gets the error, to answer or
+    ///     drop the message.
+    ///   - isStale: Whether the work is no longer worth doing when its turn comes (its message came on a channel
+    ///     that has closed since, so that the broker delivers it again elsewhere); stale work is skipped and nothing
+    ///     is called.
+    ///   - giveBack: Gives the work back at once (requeues its message) when a stopping container drops it before
+    ///     it started.
+    ///   - handleResult: What to do with the result, or with the error `read` threw.
+    /// - Returns: `false` when the container is stopping and takes no new work; the caller should give the work
+    ///   back (requeue the message).
+    @discardableResult
+    public func spawnWorker(
+        reading read: @escaping @Sendable () throws -> WorkerInput,
+        isStale: @escaping @Sendable () -> Bool = { false },
+        giveBack: @escaping @Sendable () -> Void = {},
+        handleResult: @escaping @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
+    ) -> Bool {
+        self.pool.submit(
+            WorkerJob(
+                methodName: self.methodName,
+                read: read,
+                isStale: isStale,
+                giveBack: giveBack,
+                handleResult: handleResult
+            )
         )
     }
 
     /// How many workers are running or waiting for a slot.
     public var activeWorkers: Int { self.pool.activeCount }
+}
+
+/// What a worker reads from the message that started it: the method's arguments, and the context data and call-id
+/// stack that came with them.
+public struct WorkerInput: Sendable {
+    /// The method's arguments.
+    public var arguments: BoundArguments
+    /// The context data that came with the message.
+    public var contextData: JSONObject
+    /// The call-id stack that came with the message.
+    public var parentStack: [String]
+
+    /// An input.
+    public init(arguments: BoundArguments, contextData: JSONObject = [:], parentStack: [String] = []) {
+        self.arguments = arguments
+        self.contextData = contextData
+        self.parentStack = parentStack
+    }
 }

@@ -20,18 +20,31 @@ public enum JSONParser {
     public static let maximumDepth = 512
 
     /// Parses a whole document; anything but whitespace after the value is an error.
+    ///
+    /// It takes time in proportion to the text's length, whatever its shape (many keys, repeated keys, long
+    /// strings, deep nesting, long numbers), and reads contiguous bytes (a `ByteBuffer`'s view, an array) in place.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+        let parsed: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try self.parse(buffer: buffer) }
+        }
+        if let parsed {
+            return try parsed.get()
+        }
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var parser = Parser(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.index == buffer.count else {
-                throw parser.error("Extra data")
-            }
-            return value
+            try self.parse(buffer: buffer)
         }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var parser = Parser(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else {
+            throw parser.error("Extra data")
+        }
+        return value
     }
 
     /// Parses a string.
@@ -134,8 +147,8 @@ public enum JSONParser {
                 self.index += 1
                 self.skipWhitespace()
                 let value = try self.parseValue(depth: depth)
-                // Python keeps the last value of a repeated key.
-                if object[key] != nil { object[key] = value } else { object.appendUnchecked(key, value) }
+                // Python keeps the last value of a repeated key (at the key's first position, as a dict does).
+                object[key] = value
                 self.skipWhitespace()
                 switch self.peek() {
                 case UInt8(ascii: ","):
@@ -314,7 +327,9 @@ public enum JSONParser {
 
         static func appendUTF8(_ value: UInt32, to bytes: inout [UInt8]) {
             let scalar = UnicodeScalar(value) ?? "\u{FFFD}"
-            bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
+            for unit in UTF8.encode(scalar)! {
+                bytes.append(unit)
+            }
         }
     }
 }

@@ -26,9 +26,18 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// A JSON object with its keys in order.
+///
+/// Looking a key up, setting one and appending take constant time whatever the size: a small object is searched
+/// in order, and an object of ``indexedCount`` members or more keeps an index of its keys, so that building or
+/// reading an object of many keys (a hostile body, a large dictionary) costs time in proportion to its size.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// The members in order.
     public private(set) var members: [(key: String, value: JSONValue)]
+    /// Each key's position in `members`, once the object has ``indexedCount`` members.
+    private var index: [String: Int]?
+
+    /// From this many members on, an object keeps an index of its keys.
+    static let indexedCount = 16
 
     /// An empty object.
     public init() {
@@ -38,6 +47,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// An object with the given members; a key given twice keeps its last value, at its first position.
     public init(_ members: [(String, JSONValue)]) {
         self.members = []
+        self.members.reserveCapacity(members.count)
         for (key, value) in members {
             self[key] = value
         }
@@ -56,30 +66,47 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// The keys in order.
     public var keys: [String] { self.members.map(\.key) }
 
+    /// The position of a key in `members`.
+    private func position(of key: String) -> Int? {
+        if let index = self.index {
+            return index[key]
+        }
+        return self.members.firstIndex { $0.key == key }
+    }
+
     /// The value for a key; setting `nil` removes it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in self.members where member.key == key {
-                return member.value
-            }
-            return nil
+            self.position(of: key).map { self.members[$0].value }
         }
         set {
-            if let index = self.members.firstIndex(where: { $0.key == key }) {
+            if let position = self.position(of: key) {
                 if let newValue {
-                    self.members[index].value = newValue
+                    self.members[position].value = newValue
                 } else {
-                    self.members.remove(at: index)
+                    self.members.remove(at: position)
+                    self.index = nil
+                    self.buildIndexIfLarge()
                 }
             } else if let newValue {
                 self.members.append((key, newValue))
+                if self.index != nil {
+                    self.index![key] = self.members.count - 1
+                } else {
+                    self.buildIndexIfLarge()
+                }
             }
         }
     }
 
-    /// Appends a member without looking for an existing key; for parsers.
-    mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
-        self.members.append((key, value))
+    private mutating func buildIndexIfLarge() {
+        guard self.members.count >= Self.indexedCount else { return }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(self.members.count * 2)
+        for (position, member) in self.members.enumerated() {
+            index[member.key] = position
+        }
+        self.index = index
     }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {

@@ -60,9 +60,9 @@ public struct JSONValueDecoder: Sendable {
             switch source {
             case .string(let text):
                 if let date = KombuEnvelope.parseDate(text) { return (date as! T) }
-            case .int(let seconds):
+            case .int(let seconds) where KombuEnvelope.datetimeRange.contains(Double(seconds)):
                 return (Date(timeIntervalSince1970: Double(seconds)) as! T)
-            case .double(let seconds):
+            case .double(let seconds) where KombuEnvelope.datetimeRange.contains(seconds):
                 return (Date(timeIntervalSince1970: seconds) as! T)
             default:
                 break
@@ -84,15 +84,16 @@ public struct JSONValueDecoder: Sendable {
             if let (kind, inner) = KombuEnvelope.unwrap(value), kind == "decimal" {
                 source = inner
             }
+            // Through text: `Decimal(Double)` traps on the infinities and turns large and tiny numbers into NaN.
             switch source {
             case .string(let text):
-                if let decimal = Decimal(string: text) { return (decimal as! T) }
+                if let decimal = self.parseDecimal(text) { return (decimal as! T) }
             case .int(let number):
                 return (Decimal(number) as! T)
             case .double(let number):
-                return (Decimal(number) as! T)
+                if let decimal = self.parseDecimal(JSONWriter.format(number)) { return (decimal as! T) }
             case .bigInteger(let digits):
-                if let decimal = Decimal(string: digits) { return (decimal as! T) }
+                if let decimal = self.parseDecimal(digits) { return (decimal as! T) }
             default:
                 break
             }
@@ -109,6 +110,25 @@ public struct JSONValueDecoder: Sendable {
             throw JSONValueDecodingError(path: self.describe(path), expected: "bytes", found: value.pythonTypeName)
         }
         return nil
+    }
+
+    /// A decimal from its text as Python writes it: digits with an optional point and exponent, or `NaN`
+    /// (Python's `Decimal('NaN')`); `nil` for what `Decimal` cannot hold (the infinities, numbers beyond about
+    /// 10^165) and for text that is not a number.
+    static func parseDecimal(_ text: String) -> Decimal? {
+        switch text.lowercased() {
+        case "nan", "-nan", "snan", "-snan":
+            return .nan
+        case "inf", "-inf", "infinity", "-infinity", "+inf", "+infinity":
+            return nil
+        default:
+            break
+        }
+        guard text.utf8.count <= 400,
+            text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "+-.eE".utf8.contains($0) })
+        else { return nil }
+        guard let decimal = Decimal(string: text), !decimal.isNaN else { return nil }
+        return decimal
     }
 
     static func parseUUID(_ text: String) -> UUID? {

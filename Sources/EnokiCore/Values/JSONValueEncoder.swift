@@ -25,7 +25,7 @@ public struct JSONValueEncoder: Sendable {
     }
 
     static func encodeValue<T: Encodable>(_ value: T, path: [any CodingKey]) throws -> JSONValue {
-        if let special = self.encodeSpecial(value) {
+        if let special = try self.encodeSpecial(value) {
             return special
         }
         let encoder = ValueEncoder(codingPath: path)
@@ -36,12 +36,18 @@ public struct JSONValueEncoder: Sendable {
         return result.resolved
     }
 
-    static func encodeSpecial(_ value: Any) -> JSONValue? {
+    static func encodeSpecial(_ value: Any) throws -> JSONValue? {
         switch value {
         case let json as JSONValue:
             return json
         case let date as Date:
-            return KombuEnvelope.wrap("datetime", .string(KombuEnvelope.formatDate(date)))
+            guard let text = KombuEnvelope.formatDate(date) else {
+                throw JSONValueEncodingError(
+                    message:
+                        "the date \(date.timeIntervalSince1970) s after 1970 is outside what Python's datetime holds"
+                )
+            }
+            return KombuEnvelope.wrap("datetime", .string(text))
         case let decimal as Decimal:
             return KombuEnvelope.wrap("decimal", .string("\(decimal)"))
         case let uuid as UUID:
@@ -59,24 +65,68 @@ public struct JSONValueEncoder: Sendable {
 }
 
 /// A value being built: containers are filled in place, so they are reference types until resolved.
+///
+/// Appending an element or a member takes constant time (a container's storage is mutated where it is, never
+/// copied), so that encoding a large array or dictionary costs time in proportion to its size.
 final class EncodedNode {
     enum Kind {
-        case value(JSONValue)
-        case array([EncodedNode])
-        case object([(String, EncodedNode)])
+        case value
+        case array
+        case object
     }
 
-    var kind: Kind
+    let kind: Kind
+    private(set) var value: JSONValue = .null
+    private(set) var elements: [EncodedNode] = []
+    private(set) var members: [(key: String, node: EncodedNode)] = []
+    /// Each key's position in `members`, once there are enough of them to make searching costly.
+    private var positions: [String: Int]?
+
+    init(_ value: JSONValue) {
+        self.kind = .value
+        self.value = value
+    }
 
     init(_ kind: Kind) {
         self.kind = kind
     }
 
+    func append(_ element: EncodedNode) {
+        self.elements.append(element)
+    }
+
+    var elementCount: Int { self.elements.count }
+
+    /// Sets a member; a key encoded twice keeps its last value, at its first position.
+    func set(_ key: String, _ node: EncodedNode) {
+        if let positions = self.positions {
+            if let position = positions[key] {
+                self.members[position].node = node
+            } else {
+                self.positions![key] = self.members.count
+                self.members.append((key, node))
+            }
+            return
+        }
+        if let position = self.members.firstIndex(where: { $0.key == key }) {
+            self.members[position].node = node
+            return
+        }
+        self.members.append((key, node))
+        if self.members.count >= JSONObject.indexedCount {
+            var positions: [String: Int] = [:]
+            for (position, member) in self.members.enumerated() {
+                positions[member.key] = position
+            }
+            self.positions = positions
+        }
+    }
+
     var resolved: JSONValue {
         switch self.kind {
-        case .value(let value): return value
-        case .array(let nodes): return .array(nodes.map(\.resolved))
-        case .object(let members): return .object(JSONObject(members.map { ($0.0, $0.1.resolved) }))
+        case .value: return self.value
+        case .array: return .array(self.elements.map(\.resolved))
+        case .object: return .object(JSONObject(self.members.map { ($0.key, $0.node.resolved) }))
         }
     }
 }
@@ -96,10 +146,10 @@ struct ValueEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         let node: EncodedNode
-        if let existing = self.storage.value, case .object = existing.kind {
+        if let existing = self.storage.value, existing.kind == .object {
             node = existing
         } else {
-            node = EncodedNode(.object([]))
+            node = EncodedNode(.object)
             self.storage.value = node
         }
         return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: self.codingPath))
@@ -107,10 +157,10 @@ struct ValueEncoder: Encoder {
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         let node: EncodedNode
-        if let existing = self.storage.value, case .array = existing.kind {
+        if let existing = self.storage.value, existing.kind == .array {
             node = existing
         } else {
-            node = EncodedNode(.array([]))
+            node = EncodedNode(.array)
             self.storage.value = node
         }
         return UnkeyedContainer(node: node, codingPath: self.codingPath)
@@ -122,12 +172,12 @@ struct ValueEncoder: Encoder {
 }
 
 private func encodeNode<T: Encodable>(_ value: T, path: [any CodingKey]) throws -> EncodedNode {
-    if let special = JSONValueEncoder.encodeSpecial(value) {
-        return EncodedNode(.value(special))
+    if let special = try JSONValueEncoder.encodeSpecial(value) {
+        return EncodedNode(special)
     }
     let encoder = ValueEncoder(codingPath: path)
     try value.encode(to: encoder)
-    return encoder.storage.value ?? EncodedNode(.object([]))
+    return encoder.storage.value ?? EncodedNode(.object)
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -135,16 +185,10 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     func append(_ key: Key, _ child: EncodedNode) {
-        guard case .object(var members) = self.node.kind else { return }
-        if let index = members.firstIndex(where: { $0.0 == key.stringValue }) {
-            members[index].1 = child
-        } else {
-            members.append((key.stringValue, child))
-        }
-        self.node.kind = .object(members)
+        self.node.set(key.stringValue, child)
     }
 
-    func encodeNil(forKey key: Key) throws { self.append(key, EncodedNode(.value(.null))) }
+    func encodeNil(forKey key: Key) throws { self.append(key, EncodedNode(JSONValue.null)) }
 
     func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         self.append(key, try encodeNode(value, path: self.codingPath + [key]))
@@ -156,13 +200,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     )
         -> KeyedEncodingContainer<NestedKey>
     {
-        let child = EncodedNode(.object([]))
+        let child = EncodedNode(.object)
         self.append(key, child)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: self.codingPath + [key]))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        let child = EncodedNode(.array([]))
+        let child = EncodedNode(.array)
         self.append(key, child)
         return UnkeyedContainer(node: child, codingPath: self.codingPath + [key])
     }
@@ -171,7 +215,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     func superEncoder(forKey key: Key) -> any Encoder {
         let encoder = ValueEncoder(codingPath: self.codingPath + [key])
-        let child = EncodedNode(.object([]))
+        let child = EncodedNode(.object)
         encoder.storage.value = child
         self.append(key, child)
         return encoder
@@ -182,38 +226,33 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let node: EncodedNode
     let codingPath: [any CodingKey]
 
-    var count: Int {
-        if case .array(let nodes) = self.node.kind { return nodes.count }
-        return 0
-    }
+    var count: Int { self.node.elementCount }
 
     func append(_ child: EncodedNode) {
-        guard case .array(var nodes) = self.node.kind else { return }
-        nodes.append(child)
-        self.node.kind = .array(nodes)
+        self.node.append(child)
     }
 
-    func encodeNil() throws { self.append(EncodedNode(.value(.null))) }
+    func encodeNil() throws { self.append(EncodedNode(JSONValue.null)) }
 
     func encode<T: Encodable>(_ value: T) throws {
         self.append(try encodeNode(value, path: self.codingPath + [IndexKey(self.count)]))
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let child = EncodedNode(.object([]))
+        let child = EncodedNode(.object)
         self.append(child)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(node: child, codingPath: self.codingPath))
     }
 
     func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let child = EncodedNode(.array([]))
+        let child = EncodedNode(.array)
         self.append(child)
         return UnkeyedContainer(node: child, codingPath: self.codingPath)
     }
 
     func superEncoder() -> any Encoder {
         let encoder = ValueEncoder(codingPath: self.codingPath)
-        let child = EncodedNode(.object([]))
+        let child = EncodedNode(.object)
         encoder.storage.value = child
         self.append(child)
         return encoder
@@ -224,7 +263,7 @@ private struct SingleContainer: SingleValueEncodingContainer {
     let storage: EncoderStorage
     let codingPath: [any CodingKey]
 
-    func set(_ value: JSONValue) { self.storage.value = EncodedNode(.value(value)) }
+    func set(_ value: JSONValue) { self.storage.value = EncodedNode(value) }
 
     func encodeNil() throws { self.set(.null) }
     func encode(_ value: Bool) throws { self.set(.bool(value)) }
@@ -274,7 +313,7 @@ extension JSONValue: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         if let encoder = encoder as? ValueEncoder {
-            encoder.storage.value = EncodedNode(.value(self))
+            encoder.storage.value = EncodedNode(self)
             return
         }
         var container = encoder.singleValueContainer()

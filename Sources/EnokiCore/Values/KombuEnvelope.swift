@@ -63,7 +63,8 @@ public enum KombuEnvelope {
             return value
         }
         guard bytes.count >= 10, let year = number(0, 4), bytes[4] == UInt8(ascii: "-"), let month = number(5, 2),
-            bytes[7] == UInt8(ascii: "-"), let day = number(8, 2), (1...12).contains(month), (1...31).contains(day)
+            bytes[7] == UInt8(ascii: "-"), let day = number(8, 2), year >= 1, (1...12).contains(month),
+            (1...self.daysInMonth(month, of: year)).contains(day)
         else { return nil }
         var seconds = Double(self.daysFromCivil(year: year, month: month, day: day)) * 86_400
         var index = 10
@@ -109,10 +110,16 @@ public enum KombuEnvelope {
         return Date(timeIntervalSince1970: seconds)
     }
 
+    /// The times Python's `datetime` can hold, in seconds since the Unix epoch: from 0001-01-01 to the end of
+    /// 9999-12-31. A number outside it (or not finite) is no datetime.
+    public static let datetimeRange: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999999
+
     /// Writes a date as Python's `datetime.isoformat()` writes a UTC datetime: `2024-01-02T03:04:05` or
-    /// `2024-01-02T03:04:05.123456`, with `+00:00`.
-    public static func formatDate(_ date: Date) -> String {
+    /// `2024-01-02T03:04:05.123456`, with `+00:00`; `nil` for a date Python's `datetime` cannot hold (before
+    /// year 1, after year 9999, or not a finite time).
+    public static func formatDate(_ date: Date) -> String? {
         let total = date.timeIntervalSince1970
+        guard self.datetimeRange.contains(total) else { return nil }
         var seconds = Int(total.rounded(.down))
         var micros = Int(((total - Double(seconds)) * 1_000_000).rounded())
         if micros >= 1_000_000 {
@@ -130,6 +137,14 @@ public enum KombuEnvelope {
             text += "." + String(repeating: "0", count: 6 - digits.count) + digits
         }
         return text + "+00:00"
+    }
+
+    static func daysInMonth(_ month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     // Howard Hinnant's days-from-civil and its inverse.
