@@ -26,7 +26,7 @@ public final class ClusterRPCClient: Sendable {
     private let transport: AMQPTransport
     private let listener: ReplyListener
     private let context: WorkerContext
-    private let ready = Mutex<Task<Void, any Error>?>(nil)
+    private let ready = SharedOperation<Void>()
     /// The timeout of every call unless a proxy sets another; `nil` waits for ever. Default 30 seconds.
     public let defaultTimeout: Duration?
 
@@ -75,30 +75,16 @@ public final class ClusterRPCClient: Sendable {
     }
 
     /// Connects and declares the reply queue; calls do this themselves when needed.
+    ///
+    /// Every caller waits for the same start; when it fails, the callers waiting get the error and the next call
+    /// tries again.
     public func start() async throws {
-        try await self.startTask().value
-    }
-
-    private func startTask() -> Task<Void, any Error> {
-        self.ready.withLock { ready in
-            if let task = ready { return task }
-            self.transport.start()
-            let transport = self.transport
-            let listener = self.listener
+        try await self.ready.value { [transport, listener] in
+            transport.start()
             let exchange = transport.config.rpcExchange
-            let task = Task { [self] in
-                do {
-                    try await transport.register { connection in
-                        try await listener.consume(onNewChannelOf: connection, exchange: exchange)
-                    }
-                } catch {
-                    // The calls waiting now fail with the error; the next call tries again.
-                    self.ready.withLock { $0 = nil }
-                    throw error
-                }
+            try await transport.register { connection in
+                try await listener.consume(onNewChannelOf: connection, exchange: exchange)
             }
-            ready = task
-            return task
         }
     }
 
@@ -121,7 +107,8 @@ public final class ClusterRPCClient: Sendable {
             transport: self.transport,
             listener: self.listener,
             exchange: self.transport.config.rpcExchange,
-            ready: { [self] in try await self.startTask().value }
+            ready: { [self] in try await self.start() },
+            isReady: { [ready] in ready.currentValue != nil }
         )
         let context = self.context
         return ServiceProxy(serviceName: name, caller: caller, timeout: self.defaultTimeout) {

@@ -32,7 +32,7 @@ public final class QueueRPCClient: Sendable {
 
     private let transport: AMQPTransport
     private let state = Mutex(State())
-    private let ready = Mutex<Task<Void, any Error>?>(nil)
+    private let ready = SharedOperation<Void>()
     private let logger: Logger
     /// The timeout of every call that sets none; `nil` waits for ever. Default 30 seconds.
     public let defaultTimeout: Duration?
@@ -86,7 +86,14 @@ public final class QueueRPCClient: Sendable {
         timeout: Duration? = nil
     ) async throws -> ByteBuffer {
         do {
-            try await self.startTask().value
+            try await self.ready.value { [self] in
+                self.transport.start()
+                try await self.transport.register { connection in
+                    try await self.consumeCallbackQueue(on: connection)
+                }
+            }
+        } catch let error as CancellationError {
+            throw error
         } catch {
             throw EnokiError(.transport, "could not reach the broker to send to '\(queue)'", underlying: error)
         }
@@ -138,26 +145,6 @@ public final class QueueRPCClient: Sendable {
         _ = self.state.withLock { $0.slots.removeValue(forKey: correlationID) }
     }
 
-    private func startTask() -> Task<Void, any Error> {
-        self.ready.withLock { ready in
-            if let task = ready { return task }
-            self.transport.start()
-            let task = Task { [self] in
-                do {
-                    try await self.transport.register { connection in
-                        try await self.consumeCallbackQueue(on: connection)
-                    }
-                } catch {
-                    // The calls waiting now fail with the error; the next call tries again.
-                    self.ready.withLock { $0 = nil }
-                    throw error
-                }
-            }
-            ready = task
-            return task
-        }
-    }
-
     /// Declares a new callback queue and consumes it; the calls that waited on the previous one fail.
     private func consumeCallbackQueue(on connection: AMQPConnection) async throws {
         let lost = self.state.withLock { state in
@@ -173,21 +160,18 @@ public final class QueueRPCClient: Sendable {
         let channel = try await connection.openChannel()
         let queue = try await channel.declareQueue("", exclusive: true).name
         try await channel.consume(queue: queue, noAck: true) { [weak self] delivery in
-            self?.deliver(delivery)
+            self?.deliver(delivery, queue: queue)
         }
         self.state.withLock { $0.callbackQueue = queue }
     }
 
-    private func deliver(_ delivery: AMQPDelivery) {
+    private func deliver(_ delivery: AMQPDelivery, queue: String) {
         guard let id = delivery.properties.correlationID,
             let slot = self.state.withLock({ $0.slots.removeValue(forKey: id) })
         else {
-            self.logger.debug(
-                "reply for an unknown correlation id dropped",
-                metadata: ["correlation_id": "\(delivery.properties.correlationID ?? "none")"]
-            )
+            ReplySlot.dropped(delivery, queue: queue, logger: self.logger)
             return
         }
-        slot.complete(.success(delivery.body))
+        slot.complete(ReplySlot.result(of: delivery))
     }
 }

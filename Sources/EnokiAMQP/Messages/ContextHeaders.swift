@@ -104,7 +104,7 @@ public enum ContextHeaders {
         case .bytes(let bytes):
             if let text = String(validating: bytes, as: UTF8.self) { return .string(text) }
             return .string(Data(bytes).base64EncodedString())
-        case .timestamp(let seconds): return .int(Int(seconds))
+        case .timestamp(let seconds): return Int(exactly: seconds).map { .int($0) } ?? .bigInteger(String(seconds))
         case .table(let table):
             return .object(JSONObject(table.entries.map { ($0.key, self.jsonValue($0.value)) }))
         case .array(let elements): return .array(elements.map(self.jsonValue))

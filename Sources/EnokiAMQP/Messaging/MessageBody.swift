@@ -37,27 +37,44 @@ enum MessageBody {
 
     /// The payload a worker gets.
     static func payload(of delivery: AMQPDelivery, wantsText: Bool) -> Result<JSONValue, Unreadable> {
-        let contentType = delivery.properties.contentType
-        let encoding = delivery.properties.contentEncoding ?? ""
-        let described = "(type:'\(contentType ?? "")' encoding:'\(encoding)')"
+        if let problem = delivery.problem {
+            return .failure(Unreadable(reason: "Can't read the message: \(problem.message)"))
+        }
+        return self.payload(
+            contentType: delivery.properties.contentType,
+            encoding: delivery.properties.contentEncoding,
+            body: delivery.body,
+            wantsText: wantsText
+        )
+    }
+
+    /// The payload a worker gets, from the parts of a message.
+    static func payload(
+        contentType: String?,
+        encoding: String?,
+        body: ByteBuffer,
+        wantsText: Bool
+    ) -> Result<JSONValue, Unreadable> {
+        let described =
+            "(type:'\(WireText.loggable(contentType ?? ""))' encoding:'\(WireText.loggable(encoding ?? ""))')"
         if self.isJSON(contentType) {
-            return self.parseJSON(delivery.body, described: described)
+            return self.parseJSON(body, described: described)
         }
         guard self.isRaw(contentType) else {
             return .failure(
                 Unreadable(
                     reason:
-                        "Can't decode message body: refusing to deserialize untrusted content of type \(contentType ?? "") \(described)"
+                        "Can't decode message body: refusing to deserialize untrusted content of type \(WireText.loggable(contentType ?? "")) \(described)"
                 )
             )
         }
-        guard let text = String(validating: delivery.body.readableBytesView, as: UTF8.self) else {
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             return .failure(Unreadable(reason: "Can't decode message body: the body is not UTF-8 text \(described)"))
         }
         if wantsText {
             return .success(.string(text))
         }
-        return self.parseJSON(delivery.body, described: described)
+        return self.parseJSON(body, described: described)
     }
 
     private static func parseJSON(_ body: ByteBuffer, described: String) -> Result<JSONValue, Unreadable> {
@@ -69,7 +86,9 @@ enum MessageBody {
         }
         if let unknown = KombuEnvelope.firstUnknownType(in: value) {
             return .failure(
-                Unreadable(reason: "Can't decode message body: unsupported type '\(unknown)' \(described)")
+                Unreadable(
+                    reason: "Can't decode message body: unsupported type '\(WireText.loggable(unknown))' \(described)"
+                )
             )
         }
         return .success(value)

@@ -7,11 +7,13 @@ import EnokiCore
 import Logging
 import NIOCore
 
-/// What event handlers and consumers do with a delivery (nameko-wire §6.3, §7): read the body, run a worker
-/// with it and the context from the headers, then acknowledge.
+/// What event handlers and consumers do with a delivery (nameko-wire §6.3, §7): hand it, unread, to a worker,
+/// which reads the body and the context from the headers off the event loop, runs the method, then acknowledges.
 ///
-/// - A body that cannot be read is logged with the queue and the reason, and acknowledged (dropped): it would
-///   never read better, so it must not come back for ever.
+/// - A message that cannot be read (a routing key, property or header that does not decode, a body over
+///   `MAX_MESSAGE_SIZE`, a body of the wrong type or that does not parse) is logged with the queue and the reason,
+///   and rejected without requeueing (dropped, or dead-lettered where the queue has a dead-letter exchange): it
+///   would never read better, so it must not come back for ever.
 /// - After the worker, the message is acknowledged, even when the worker failed, unless `requeueOnError`, in
 ///   which case a failed message is rejected back to its queue (it comes straight back, as in Nameko).
 /// - A consumer that replies publishes its result to the message's `reply_to` queue through the default exchange,
@@ -29,47 +31,63 @@ struct MessageHandler: Sendable {
 
     var logger: Logger { self.context.container.logger }
 
-    /// Runs on the event loop: reads the delivery and hands it to a worker.
+    /// A message that cannot be read; it is rejected without requeueing.
+    struct Unreadable: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { self.reason }
+    }
+
+    /// Runs on the event loop: hands the delivery, unread, to a worker.
     func handle(_ delivery: AMQPDelivery) {
-        let payload: JSONValue
-        switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
-        case .success(let value):
-            payload = value
-        case .failure(let unreadable):
-            self.logger.warning(
-                "\(unreadable.reason); message dropped",
-                metadata: [
-                    "queue": "\(self.queueName)", "routing_key": "\(delivery.routingKey)",
-                    "method": "\(self.context.methodName)",
-                ]
-            )
-            try? delivery.ack()
-            return
-        }
-        let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-        let arguments = BoundArguments(
-            signature: Signature(self.context.methodName, [.init("payload")]),
-            values: [payload]
+        let accepted = self.context.spawnWorker(
+            reading: { try self.read(delivery) },
+            isStale: { !delivery.channel.isOpen },
+            giveBack: { try? delivery.reject(requeue: true) },
+            handleResult: { _, result in await self.settle(delivery, result: result) }
         )
-        let accepted = self.context.spawnWorker(arguments: arguments, contextData: data, parentStack: parentStack) {
-            _,
-            result in
-            await self.settle(delivery, result: result)
-        }
         if !accepted {
             // The container is stopping: give the message back for another instance.
             try? delivery.reject(requeue: true)
         }
     }
 
+    /// Runs in the worker's task: the payload and the context, or why the message cannot be read.
+    func read(_ delivery: AMQPDelivery) throws -> WorkerInput {
+        let payload: JSONValue
+        switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
+        case .success(let value):
+            payload = value
+        case .failure(let unreadable):
+            throw Unreadable(reason: unreadable.reason)
+        }
+        let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+        let arguments = BoundArguments(
+            signature: Signature(self.context.methodName, [.init("payload")]),
+            values: [payload]
+        )
+        return WorkerInput(arguments: arguments, contextData: data, parentStack: parentStack)
+    }
+
     private func settle(_ delivery: AMQPDelivery, result: Result<JSONValue, any Error>) async {
         if Task.isCancelled {
+            return
+        }
+        if case .failure(let unreadable as Unreadable) = result {
+            self.logger.warning(
+                "\(unreadable.reason); message dropped",
+                metadata: [
+                    "queue": "\(self.queueName)", "routing_key": "\(WireText.loggable(delivery.routingKey))",
+                    "method": "\(self.context.methodName)",
+                ]
+            )
+            try? delivery.reject(requeue: false)
             return
         }
         switch result {
         case .success(let value):
             if self.replies, let replyTo = delivery.properties.replyTo {
-                guard await self.reply(value, to: replyTo, request: delivery) else { return }
+                await self.reply(value, to: replyTo, request: delivery)
+                return
             }
             try? delivery.ack()
         case .failure(let error):
@@ -89,9 +107,11 @@ struct MessageHandler: Sendable {
         }
     }
 
-    /// Publishes a consumer's result to `reply_to`; `false` when it could not (the message is then left
-    /// unacknowledged, so that it is delivered again).
-    private func reply(_ value: JSONValue, to replyTo: String, request: AMQPDelivery) async -> Bool {
+    /// Publishes a consumer's result to `reply_to`, and settles the message: acknowledged once the broker has
+    /// confirmed the reply; acknowledged too when the broker will never take the reply (larger than its
+    /// `max_message_size`: sending it again would fail again); given back to its queue when the reply was lost,
+    /// once (``RPCReply/giveBack(_:error:from:)``).
+    private func reply(_ value: JSONValue, to replyTo: String, request: AMQPDelivery) async {
         let (body, contentType) = MessageBody.reply(
             value,
             toJSONRequest: MessageBody.isJSON(request.properties.contentType)
@@ -108,14 +128,33 @@ struct MessageHandler: Sendable {
                 mandatory: false,
                 properties: properties
             )
-            return true
-        } catch {
-            self.logger.warning(
-                "could not send a reply; the message goes back to its queue",
-                metadata: ["queue": "\(self.queueName)", "reply_to": "\(replyTo)", "error": "\(error)"]
+            try? request.ack()
+        } catch let error as MessageTooLarge {
+            self.logger.error(
+                "a reply is larger than the broker takes; the message is acknowledged without one",
+                metadata: [
+                    "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
+                ]
             )
-            try? request.reject(requeue: true)
-            return false
+            try? request.ack()
+        } catch {
+            if request.redelivered {
+                self.logger.error(
+                    "could not send a reply to a message delivered before; the message is dropped",
+                    metadata: [
+                        "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
+                    ]
+                )
+                try? request.reject(requeue: false)
+            } else {
+                self.logger.warning(
+                    "could not send a reply; the message goes back to its queue",
+                    metadata: [
+                        "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
+                    ]
+                )
+                try? request.reject(requeue: true)
+            }
         }
     }
 }

@@ -81,13 +81,10 @@ final class ReplyListener: Sendable {
         guard let id = delivery.properties.correlationID,
             let slot = self.slots.withLock({ $0.removeValue(forKey: id) })
         else {
-            self.logger.debug(
-                "reply for an unknown correlation id dropped",
-                metadata: ["correlation_id": "\(delivery.properties.correlationID ?? "none")"]
-            )
+            ReplySlot.dropped(delivery, queue: self.queueName, logger: self.logger)
             return
         }
-        slot.complete(.success(delivery.body))
+        slot.complete(ReplySlot.result(of: delivery))
     }
 }
 
@@ -95,11 +92,18 @@ final class ReplyListener: Sendable {
 /// out).
 final class ReplySlot: Sendable {
     private enum State {
-        case waiting(CheckedContinuation<ByteBuffer, any Error>?)
+        case waiting(CheckedContinuation<ByteBuffer, any Error>?, settledWaiter: CheckedContinuation<Void, Never>?)
         case done(Result<ByteBuffer, any Error>)
     }
 
-    private let state = Mutex(State.waiting(nil))
+    private let state = Mutex(State.waiting(nil, settledWaiter: nil))
+    private let requestSent = Atomic<Bool>(false)
+
+    /// Whether the request has been handed to the broker connection (so that a timeout says what it waited for).
+    var wasSent: Bool {
+        get { self.requestSent.load(ordering: .relaxed) }
+        set { self.requestSent.store(newValue, ordering: .relaxed) }
+    }
 
     /// Whether the reply, or the error instead of it, has come.
     var isSettled: Bool {
@@ -109,31 +113,87 @@ final class ReplySlot: Sendable {
         }
     }
 
-    func complete(_ result: Result<ByteBuffer, any Error>) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<ByteBuffer, any Error>?? in
-            guard case .waiting(let waiter) = state else { return .none }
-            state = .done(result)
-            return .some(waiter)
+    /// What a reply delivery gives its caller: its body, or why it could not be read (a property or header that
+    /// does not decode, a body over `MAX_MESSAGE_SIZE`).
+    static func result(of delivery: AMQPDelivery) -> Result<ByteBuffer, any Error> {
+        if let problem = delivery.problem {
+            return .failure(EnokiError(.transport, "the reply could not be read: \(problem.message)"))
         }
-        if case .some(.some(let waiter)) = waiter {
-            waiter.resume(with: result)
+        return .success(delivery.body)
+    }
+
+    /// Logs a reply nobody waits for: at debug level (a late reply, a second copy of one), or as a warning when it
+    /// could not be read either.
+    static func dropped(_ delivery: AMQPDelivery, queue: String, logger: Logger) {
+        let id = WireText.loggable(delivery.properties.correlationID ?? "none")
+        if let problem = delivery.problem {
+            logger.warning(
+                "unreadable reply dropped",
+                metadata: ["queue": "\(queue)", "correlation_id": "\(id)", "reason": "\(problem.message)"]
+            )
+        } else {
+            logger.debug("reply for an unknown correlation id dropped", metadata: ["correlation_id": "\(id)"])
         }
     }
 
+    func complete(_ result: Result<ByteBuffer, any Error>) {
+        let waiters = self.state.withLock {
+            state -> (CheckedContinuation<ByteBuffer, any Error>?, CheckedContinuation<Void, Never>?)? in
+            guard case .waiting(let waiter, let settledWaiter) = state else { return nil }
+            state = .done(result)
+            return (waiter, settledWaiter)
+        }
+        if let (waiter, settledWaiter) = waiters {
+            waiter?.resume(with: result)
+            settledWaiter?.resume()
+        }
+    }
+
+    /// The reply, or the error that came instead; a cancelled task stops waiting at once, and the slot is settled
+    /// with `CancellationError`.
     func value() async throws -> ByteBuffer {
-        try await withCheckedThrowingContinuation { continuation in
-            let done = self.state.withLock { state -> Result<ByteBuffer, any Error>? in
-                switch state {
-                case .done(let result):
-                    return result
-                case .waiting:
-                    state = .waiting(continuation)
-                    return nil
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let done = self.state.withLock { state -> Result<ByteBuffer, any Error>? in
+                    switch state {
+                    case .done(let result):
+                        return result
+                    case .waiting(_, let settledWaiter):
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        state = .waiting(continuation, settledWaiter: settledWaiter)
+                        return nil
+                    }
+                }
+                if let done {
+                    continuation.resume(with: done)
                 }
             }
-            if let done {
-                continuation.resume(with: done)
+        } onCancel: {
+            self.complete(.failure(CancellationError()))
+        }
+    }
+
+    /// Returns once the slot is settled, by its reply or by the error that came instead (a timeout, a returned
+    /// request); a cancelled task returns at once. One waiter at a time.
+    func settled() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = self.state.withLock { state -> Bool in
+                    guard case .waiting(let waiter, _) = state, !Task.isCancelled else { return true }
+                    state = .waiting(waiter, settledWaiter: continuation)
+                    return false
+                }
+                if now {
+                    continuation.resume()
+                }
             }
+        } onCancel: {
+            let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard case .waiting(let waiter, let settledWaiter) = state else { return nil }
+                state = .waiting(waiter, settledWaiter: nil)
+                return settledWaiter
+            }
+            waiter?.resume()
         }
     }
 

@@ -28,13 +28,9 @@ final class ServiceEndpoint: Sendable {
         var rpcMethods: [String: RPCServer.Method] = [:]
         var consumers: [(queue: String, stopsWithEntrypoints: Bool, consume: Consumer)] = []
         var replyListener: ReplyListener?
-        var started = false
-        var startWaiters: [CheckedContinuation<Void, any Error>] = []
-        var startError: (any Error)?
-        var ready = false
         var channel: AMQPChannel?
-        /// How many times in a row the channel was opened again after the broker closed it and failed again.
-        var channelRetries = 0
+        /// The channel once everything is declared and consumed on it.
+        var readyChannel: AMQPChannel?
         var entrypointTags: [ConsumerTag] = []
         var stopped = false
         var repliesInFlight = 0
@@ -45,6 +41,8 @@ final class ServiceEndpoint: Sendable {
     let transport: AMQPTransport
     let context: ContainerContext
     private let state = Mutex(State())
+    /// The first start, which every entrypoint and proxy of the container waits for.
+    private let started = SharedOperation<Void>()
 
     init(context: ContainerContext, transport: AMQPTransport) {
         self.serviceName = context.serviceName
@@ -88,58 +86,38 @@ final class ServiceEndpoint: Sendable {
 
     // MARK: Running
 
-    /// Opens the channel and starts every consumer; later calls wait for the first to finish.
+    /// Opens the channel and starts every consumer; later calls wait for the first to finish (each wait can be
+    /// cancelled on its own).
     func start() async throws {
-        let first = self.state.withLock { state -> Bool in
-            if state.started { return false }
-            state.started = true
-            return true
-        }
-        guard first else {
-            try await self.waitUntilReady()
-            return
-        }
-        do {
+        try await self.started.value { [weak self] in
+            guard let self else { return }
             try await self.transport.register { [weak self] connection in
                 try await self?.connected(connection)
             }
-            let waiters = self.state.withLock { state in
-                state.ready = true
-                defer { state.startWaiters = [] }
-                return state.startWaiters
-            }
-            for waiter in waiters { waiter.resume() }
-        } catch {
-            let waiters = self.state.withLock { state in
-                state.startError = error
-                defer { state.startWaiters = [] }
-                return state.startWaiters
-            }
-            for waiter in waiters { waiter.resume(throwing: error) }
-            throw error
         }
     }
 
-    /// Waits until the channel is open and the consumers run.
+    /// Whether the channel is open and the consumers run (``waitUntilReady()`` would not wait).
+    var isReady: Bool { self.started.currentValue != nil }
+
+    /// Waits until the channel is open and the consumers run; a cancelled task stops waiting at once.
     func waitUntilReady() async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let result = self.state.withLock { state -> Result<Void, any Error>? in
-                if state.ready { return .success(()) }
-                if let error = state.startError { return .failure(error) }
-                state.startWaiters.append(continuation)
-                return nil
-            }
-            if let result { continuation.resume(with: result) }
-        }
+        try await self.start()
     }
 
     private func connected(_ connection: AMQPConnection) async throws {
-        let (methods, consumers, listener, stopped) = self.state.withLock {
-            ($0.rpcMethods, $0.consumers, $0.replyListener, $0.stopped)
+        let (methods, consumers, listener, stopped, previous) = self.state.withLock {
+            ($0.rpcMethods, $0.consumers, $0.replyListener, $0.stopped, $0.channel)
+        }
+        if let previous, previous.isOpen {
+            // A channel left from an attempt that failed half-way: its consumers would run twice beside the new
+            // channel's.
+            try? await previous.close()
         }
         let channel = try await connection.openChannel()
         self.state.withLock { state in
             state.channel = channel
+            state.readyChannel = nil
             state.entrypointTags = []
         }
         self.watch(channel, on: connection)
@@ -169,35 +147,28 @@ final class ServiceEndpoint: Sendable {
         }
         self.state.withLock { state in
             if state.channel === channel {
-                state.channelRetries = 0
+                state.readyChannel = channel
             }
         }
     }
 
     /// Opens the channel again, and declares and consumes everything again, when the broker closes it while the
-    /// connection lives on. A connection that closes is the transport's to restore.
+    /// connection lives on (a channel error, such as a queue declared again with other arguments): after 1, 2, 4 …
+    /// 30 seconds, until it works, on its own while every other container of the process goes on. A connection
+    /// that closes is the transport's to restore; a channel that the broker closes while it is being set up fails
+    /// that setup, which is retried the same way.
     private func watch(_ channel: AMQPChannel, on connection: AMQPConnection) {
         Task { [weak self] in
             let error = await channel.closed()
-            guard let self, error.code == .channelClosedByBroker, connection.isOpen else { return }
-            let retries = self.state.withLock { state -> Int? in
-                guard state.channel === channel else { return nil }
-                state.channelRetries += 1
-                return state.channelRetries
-            }
-            guard let retries else { return }
-            let delay = Duration.seconds(min(1 << min(retries - 1, 5), 30))
-            let logger = self.context.logger
-            logger.warning(
-                "the broker closed the service's channel; opening it again in \(delay.components.seconds) s",
-                metadata: ["error": "\(error)"]
+            guard let self, error.code == .channelClosedByBroker, connection.isOpen,
+                self.state.withLock({ $0.readyChannel === channel })
+            else { return }
+            self.context.logger.warning(
+                "the broker closed the service's channel",
+                metadata: ["error": "\(WireText.loggable(error.message))"]
             )
-            try? await Task.sleep(for: delay)
-            guard connection.isOpen, self.state.withLock({ $0.channel === channel }) else { return }
-            do {
-                try await self.connected(connection)
-            } catch {
-                logger.error("could not open the service's channel again", metadata: ["error": "\(error)"])
+            self.transport.retry(on: connection, what: "the consumers of \(self.serviceName)") { [weak self] in
+                try await self?.connected(connection)
             }
         }
     }

@@ -20,7 +20,7 @@ public final class AMQPTransport: SharedExtension {
     public typealias ConnectionSetup = @Sendable (AMQPConnection) async throws -> Void
 
     private struct State {
-        var setups: [UInt64: ConnectionSetup] = [:]
+        var setups: [UInt64: SetupEntry] = [:]
         var nextID: UInt64 = 0
         var publisherChannel: AMQPChannel?
         /// What was declared on the current publisher channel (`x:` exchanges, `q:` queues).
@@ -38,14 +38,19 @@ public final class AMQPTransport: SharedExtension {
     private let state = Mutex(State())
     private let running = Mutex(Running())
 
-    /// The tasks that run the connections.
+    /// The tasks that run the connections, and those that retry setups with backoff.
     private struct Running {
         var tasks: [Task<Void, Never>] = []
         var publisher = false
         var consumer = false
+        var retries: [UInt64: Task<Void, Never>] = [:]
+        var nextRetry: UInt64 = 0
+        var stopped = false
     }
-    /// Opening the publisher channel happens once at a time.
-    private let publisherChannelLock = AsyncLimiter(limit: 1)
+    /// Opening the publisher channel happens once at a time, for every publisher that waits for it.
+    private let publisherChannelOpening = SharedOperation<AMQPChannel>()
+    /// The largest message the broker takes (its `max_message_size`), once it has refused a larger one.
+    private let brokerMessageLimit = Atomic<Int>(.max)
 
     /// Makes the transport for a configuration; it connects once ``start()`` runs.
     ///
@@ -112,34 +117,43 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
-    /// Closes both connections.
+    /// Closes both connections, and ends the retries of setups.
     public func stop() async {
-        let tasks = self.running.withLock { running in
-            defer { running.tasks = [] }
-            return running.tasks
+        let (tasks, retries) = self.running.withLock { running in
+            running.stopped = true
+            defer {
+                running.tasks = []
+                running.retries = [:]
+            }
+            return (running.tasks, Array(running.retries.values))
         }
-        for task in tasks {
+        for task in retries + tasks {
             task.cancel()
         }
-        for task in tasks {
+        for task in retries + tasks {
             await task.value
         }
     }
 
     /// Registers something to do on the consumer connection now (waiting for one) and after every reconnection.
     ///
+    /// It runs once per connection: when the connection it waited for comes, the reconnection's run of every
+    /// registered setup has already covered it, and it does not run twice (which would consume every queue twice,
+    /// on two channels).
+    ///
     /// - Returns: A token for ``unregister(_:)``.
     /// - Throws: What the first run threw, or why no connection came; the setup is then not registered.
     @discardableResult
     public func register(_ setup: @escaping ConnectionSetup) async throws -> UInt64 {
+        let entry = SetupEntry(setup)
         let id = self.state.withLock { state -> UInt64 in
             state.nextID += 1
-            state.setups[state.nextID] = setup
+            state.setups[state.nextID] = entry
             return state.nextID
         }
         do {
             let connection = try await self.consumer.connection(failingOn: self.failures)
-            try await setup(connection)
+            try await entry.run(on: connection)
         } catch {
             self.unregister(id)
             throw error
@@ -152,11 +166,58 @@ public final class AMQPTransport: SharedExtension {
         _ = self.state.withLock { $0.setups.removeValue(forKey: id) }
     }
 
+    /// Runs every registered setup on a new consumer connection. A setup that fails does not fail the connection
+    /// (which would take every other container's consumers down with it, again and again): it is logged and
+    /// retried on its own, with backoff (``retry(on:what:_:)``).
     private func consumerConnected(_ connection: AMQPConnection) async throws {
         self.announce(connection.redactedURL)
         let setups = self.state.withLock { state in state.setups.sorted { $0.key < $1.key }.map(\.value) }
-        for setup in setups {
-            try await setup(connection)
+        for entry in setups {
+            do {
+                try await entry.run(on: connection)
+            } catch {
+                guard connection.isOpen else { throw error }
+                self.retry(on: connection, what: "consumers on the new connection") {
+                    try await entry.run(on: connection, again: true)
+                }
+            }
+        }
+    }
+
+    /// Runs `body` again after 1, 2, 4 … 30 seconds, while `connection` is open, until it succeeds: for a setup
+    /// that failed on its own while the connection and every other setup went on (a container whose declarations
+    /// the broker refuses, a channel the broker closed), so that it backs off alone. ``stop()`` ends the retries.
+    ///
+    /// - Parameter what: What is retried, for the log line of each failed attempt.
+    public func retry(on connection: AMQPConnection, what: String, _ body: @escaping @Sendable () async throws -> Void)
+    {
+        let logger = self.logger
+        self.running.withLock { running in
+            guard !running.stopped else { return }
+            running.nextRetry += 1
+            let id = running.nextRetry
+            running.retries[id] = Task {
+                var attempt = 0
+                while !Task.isCancelled, connection.isOpen {
+                    let delay = Duration.seconds(min(1 << min(attempt, 5), 30))
+                    attempt += 1
+                    logger.warning("could not set up \(what); trying again in \(delay.components.seconds) s")
+                    do {
+                        try await Task.sleep(for: delay)
+                    } catch {
+                        break
+                    }
+                    guard connection.isOpen else { break }
+                    do {
+                        try await body()
+                        logger.info("set up \(what) again")
+                        break
+                    } catch {
+                        logger.warning("setting up \(what) failed again", metadata: ["error": "\(error)"])
+                    }
+                }
+                _ = self.running.withLock { $0.retries.removeValue(forKey: id) }
+            }
         }
     }
 
@@ -176,15 +237,16 @@ public final class AMQPTransport: SharedExtension {
     }
 
     /// The publisher channel (in confirm mode), opened on demand and again after the connection drops.
+    ///
+    /// Every publisher waits for the same opening; a publisher whose task is cancelled (its call's deadline has
+    /// passed) stops waiting at once.
     public func publisherChannel() async throws -> AMQPChannel {
-        if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
+        if let channel = self.publisherChannelOpening.currentValue, channel.isOpen {
             return channel
         }
-        return try await self.publisherChannelLock.run {
-            if let channel = self.state.withLock({ $0.publisherChannel }), channel.isOpen {
-                return channel
-            }
-            let connection = try await self.publisher.connection(failingOn: self.failures)
+        self.publisherChannelOpening.reset { !$0.isOpen }
+        return try await self.publisherChannelOpening.value { [publisher, failures] in
+            let connection = try await publisher.connection(failingOn: failures)
             let channel = try await connection.openChannel()
             try await channel.enablePublisherConfirms()
             self.state.withLock {
@@ -195,13 +257,27 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
+    /// The broker, as log lines and errors name it: `amqp://guest:**@127.0.0.1:5672//`.
+    public var redactedURL: String { self.consumer.configuration.redactedURL }
+
+    /// Whether a publish would go out now, without waiting for a connection, a channel or a socket that takes
+    /// more bytes.
+    var canPublishWithoutWaiting: Bool {
+        guard let channel = self.publisherChannelOpening.currentValue, channel.isOpen else { return false }
+        return channel.connection.canPublishWithoutWaiting
+    }
+
     /// How many times a publish is tried again after its channel or connection went before the broker confirmed
     /// it: three times when the connection was lost (as Nameko's publishers retry), once after any other failure
     /// (a channel the broker closed, say, where a new channel declares the exchanges again), never for a message
     /// that cannot be encoded or after the transport stopped.
     static func shouldRetry(_ error: AMQPError, after attempt: Int) -> Bool {
         switch error.code {
-        case .invalidArgument, .clientStopped, .connectionClosed:
+        case .invalidArgument, .clientStopped, .connectionClosed, .cancelled:
+            return false
+        case .operationTimedOut:
+            // The broker took the publish and did not confirm it in time: it may still arrive; a copy would not be
+            // confirmed sooner.
             return false
         case .connectionClosedByBroker, .connectionLost, .heartbeatTimeout:
             return attempt < 3
@@ -234,7 +310,7 @@ public final class AMQPTransport: SharedExtension {
         queues: [QueueSpec] = [],
         attempt: Int = 0
     ) async throws -> PublishConfirmation {
-        try await self.onPublisherChannel(attempt: attempt) { channel in
+        try await self.onPublisherChannel(size: body.readableBytes, attempt: attempt) { channel in
             try await self.send(
                 body,
                 exchange: exchange,
@@ -263,7 +339,7 @@ public final class AMQPTransport: SharedExtension {
         queues: [QueueSpec] = [],
         attempt: Int = 0
     ) async throws -> PublishOutcome {
-        try await self.onPublisherChannel(attempt: attempt) { channel in
+        try await self.onPublisherChannel(size: body.readableBytes, attempt: attempt) { channel in
             try await self.send(
                 body,
                 exchange: exchange,
@@ -277,6 +353,39 @@ public final class AMQPTransport: SharedExtension {
         }
     }
 
+    /// Fails at once for a message larger than the broker takes, once the broker has said how much that is:
+    /// publishing it would only fail again, and close the publisher channel under every other message on it.
+    private func checkSize(_ body: ByteBuffer) throws(MessageTooLarge) {
+        let limit = self.brokerMessageLimit.load(ordering: .relaxed)
+        guard body.readableBytes <= limit else {
+            throw MessageTooLarge(size: body.readableBytes, limit: limit)
+        }
+    }
+
+    /// Learns the broker's `max_message_size` from its refusal of a message: RabbitMQ closes the channel with
+    /// `PRECONDITION_FAILED - message size N is larger than configured max size M`.
+    private func learnLimit(from error: AMQPError) {
+        guard let limit = MessageTooLarge.limit(in: error) else { return }
+        let previous = self.brokerMessageLimit.exchange(limit, ordering: .relaxed)
+        if previous != limit {
+            self.logger.warning(
+                "the broker takes messages of at most \(limit) bytes (its max_message_size); larger ones fail at once"
+            )
+        }
+    }
+
+    /// Whether a publish that failed with `error` goes again: learns the broker's size limit from the error first,
+    /// so that the message that broke it fails for good (``MessageTooLarge``) and the others on its channel go
+    /// again.
+    private func shouldRetry(_ error: AMQPError, size: Int, after attempt: Int) throws(MessageTooLarge) -> Bool {
+        self.learnLimit(from: error)
+        let limit = self.brokerMessageLimit.load(ordering: .relaxed)
+        if size > limit {
+            throw MessageTooLarge(size: size, limit: limit)
+        }
+        return Self.shouldRetry(error, after: attempt)
+    }
+
     /// Declares on `channel` what is not declared there yet, and publishes the message there.
     private func send(
         _ body: ByteBuffer,
@@ -288,6 +397,7 @@ public final class AMQPTransport: SharedExtension {
         queues: [QueueSpec],
         on channel: AMQPChannel
     ) async throws -> PublishConfirmation {
+        try self.checkSize(body)
         if !exchanges.isEmpty || !queues.isEmpty {
             try await self.declare(exchanges: exchanges, queues: queues, on: channel)
         }
@@ -314,20 +424,33 @@ public final class AMQPTransport: SharedExtension {
         exchange: String,
         routingKey: String,
         properties: BasicProperties,
-        whenConfirmed: @escaping @Sendable (Result<PublishOutcome, AMQPError>) -> Void
+        whenConfirmed: @escaping @Sendable (Result<PublishOutcome, any Error>) -> Void
     ) async throws {
-        try await self.onPublisherChannel { channel in
+        try self.checkSize(body)
+        let size = body.readableBytes
+        try await self.onPublisherChannel(size: size) { channel in
             try channel.publishWithoutWaiting(
                 body,
                 exchange: exchange,
                 routingKey: routingKey,
                 properties: properties
             ).whenConfirmed { result in
-                guard case .failure(let error) = result, Self.shouldRetry(error, after: 0) else {
-                    whenConfirmed(result)
+                guard case .failure(let error) = result else {
+                    whenConfirmed(result.mapError { $0 })
+                    return
+                }
+                do {
+                    guard try self.shouldRetry(error, size: size, after: 0) else {
+                        whenConfirmed(.failure(error))
+                        return
+                    }
+                } catch {
+                    whenConfirmed(.failure(error))
                     return
                 }
                 self.logger.debug("publish unconfirmed; publishing again", metadata: ["error": "\(error)"])
+                // On the event loop, in the confirm's callback: the second attempt waits for a new channel, so it
+                // runs in a task of its own, which ends with that attempt.
                 Task {
                     do {
                         let outcome = try await self.publishConfirmed(
@@ -340,7 +463,7 @@ public final class AMQPTransport: SharedExtension {
                         )
                         whenConfirmed(.success(outcome))
                     } catch {
-                        whenConfirmed(.failure(Self.amqpError(error)))
+                        whenConfirmed(.failure(error))
                     }
                 }
             }
@@ -357,6 +480,7 @@ public final class AMQPTransport: SharedExtension {
     ///
     /// - Parameter attempt: How many attempts went before this one.
     private func onPublisherChannel<Result>(
+        size: Int,
         attempt first: Int = 0,
         _ body: (AMQPChannel) async throws -> Result
     ) async throws -> Result {
@@ -364,7 +488,8 @@ public final class AMQPTransport: SharedExtension {
         while true {
             do {
                 return try await body(try await self.publisherChannel())
-            } catch let error as AMQPError where Self.shouldRetry(error, after: attempt) {
+            } catch let error as AMQPError {
+                guard try self.shouldRetry(error, size: size, after: attempt) else { throw error }
                 attempt += 1
                 self.logger.debug("publish failed; retrying on a new channel", metadata: ["error": "\(error)"])
             }
@@ -400,5 +525,55 @@ extension Logger {
         var logger = self
         logger[metadataKey: "service"] = nil
         return logger
+    }
+}
+
+/// A message larger than the broker takes (its `max_message_size`, learned from the broker's refusal of an earlier
+/// one). Final: publishing it again would fail again.
+struct MessageTooLarge: Error, CustomStringConvertible {
+    /// The message body's size, in bytes.
+    var size: Int
+    /// The broker's limit, in bytes.
+    var limit: Int
+
+    var description: String {
+        "a message of \(self.size) bytes is larger than the broker takes (max_message_size \(self.limit) bytes)"
+    }
+
+    /// The limit a broker's refusal names: RabbitMQ closes the channel with `PRECONDITION_FAILED - message size N
+    /// is larger than configured max size M` (or `than max size M`, for its own ceiling).
+    static func limit(in error: AMQPError) -> Int? {
+        guard error.replyCode == .preconditionFailed else { return nil }
+        let text = error.replyText ?? error.message
+        guard text.contains("message size "), let maxRange = text.firstRange(of: "max size ") else { return nil }
+        return Int(text[maxRange.upperBound...].prefix { $0.isASCII && $0.isNumber })
+    }
+}
+
+/// A setup registered with the transport, run once per consumer connection.
+private final class SetupEntry: Sendable {
+    private struct State {
+        /// The connection the setup last ran on.
+        weak var connection: AMQPConnection?
+    }
+
+    private let setup: AMQPTransport.ConnectionSetup
+    private let state = Mutex(State())
+    /// Runs of the setup take turns: a retry never overlaps the run for a new connection.
+    private let turns = AsyncLimiter(limit: 1)
+
+    init(_ setup: @escaping AMQPTransport.ConnectionSetup) {
+        self.setup = setup
+    }
+
+    /// Runs the setup on `connection`, unless it ran there already (`again` runs it all the same: a retry).
+    func run(on connection: AMQPConnection, again: Bool = false) async throws {
+        try await self.turns.run {
+            if !again, self.state.withLock({ $0.connection === connection }) {
+                return
+            }
+            try await self.setup(connection)
+            self.state.withLock { $0.connection = connection }
+        }
     }
 }

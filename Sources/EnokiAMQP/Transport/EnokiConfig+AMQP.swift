@@ -17,11 +17,12 @@ extension EnokiConfig {
     public func amqpConfiguration(connectionName: String? = nil) throws -> AMQPConnection.Configuration {
         var configuration: AMQPConnection.Configuration
         do {
-            configuration = try AMQPConnection.Configuration(url: self.amqpURI)
-        } catch {
+            configuration = try AMQPConnection.Configuration(url: try self.checkedAMQPURI())
+        } catch let error as AMQPError {
             throw EnokiError(.configuration, "AMQP_URI: \(error.message)")
         }
         configuration.heartbeat = UInt16(clamping: max(self.heartbeat, 0))
+        configuration.maximumMessageSize = UInt64(try self.maxMessageSize)
         configuration.connectionName = connectionName
         if let method = self.loginMethod {
             switch method.uppercased() {
@@ -66,5 +67,56 @@ extension EnokiConfig {
             throw EnokiError(.configuration, "AMQP_SSL must be true or a mapping of TLS options")
         }
         return configuration
+    }
+
+    /// `AMQP_URI`, checked: a key that is present must be a broker URI. A value of another type, or one that is
+    /// empty once `${…}` is substituted (an unset variable without a default), is a configuration error rather than
+    /// a silent fallback to `guest@localhost`. A missing key means Nameko's default.
+    func checkedAMQPURI() throws -> String {
+        switch self.values["AMQP_URI"] {
+        case nil:
+            return self.amqpURI
+        case .string(let uri)?:
+            guard !uri.allSatisfy(\.isWhitespace) else {
+                throw EnokiError(
+                    .configuration,
+                    "AMQP_URI is empty (is the environment variable it names set?); give a broker URI such as amqp://user:password@host:5672/"
+                )
+            }
+            return uri
+        case .some(let other):
+            throw EnokiError(
+                .configuration,
+                "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a \(other.isNull ? "null" : other.pythonTypeName)"
+            )
+        }
+    }
+
+    /// The default of `MAX_MESSAGE_SIZE`: 16 MiB, RabbitMQ 4's default `max_message_size`.
+    public static let defaultMaxMessageSize = 16 * 1024 * 1024
+
+    /// `MAX_MESSAGE_SIZE` (an Enoki key): the largest message body a service or client takes in, in bytes;
+    /// 16 MiB by default.
+    ///
+    /// A larger message is refused when its header announces its size, before its body is buffered: its body is
+    /// dropped as it arrives, the message is rejected without requeueing (with a log line naming the queue), and an
+    /// RPC caller gets a `MalformedRequest` error reply. So what an instance holds for a consumer is bounded by its
+    /// prefetch window times this limit, whatever publishers send: 20 × 16 MiB with the defaults. The default is
+    /// RabbitMQ 4's own default limit, so any message a broker with default settings takes, a service takes; raise
+    /// it (and the broker's `max_message_size`) for larger bodies.
+    ///
+    /// - Throws: ``EnokiError`` (``EnokiError/Code-swift.struct/configuration``) when the value is not a positive
+    ///   integer.
+    public var maxMessageSize: Int {
+        get throws {
+            switch self.values["MAX_MESSAGE_SIZE"] {
+            case nil, .null?:
+                return Self.defaultMaxMessageSize
+            case .int(let size)? where size > 0:
+                return size
+            default:
+                throw EnokiError(.configuration, "MAX_MESSAGE_SIZE must be a positive number of bytes")
+            }
+        }
     }
 }

@@ -1,0 +1,165 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import EnokiAMQPClient
+import EnokiCore
+import Logging
+import NIOCore
+
+/// How a service answers an RPC request, for every outcome on one path: a result, the error its method threw, and
+/// the error that refuses a request that could not be read (``Refusal``).
+///
+/// The worker hands the reply over and is done: the confirm and what follows it happen on the event loop, bounded
+/// by the prefetch window, and a graceful stop waits for them (``ServiceEndpoint/waitForReplies()``). A worker
+/// killed with its container sends nothing and settles nothing: its request goes back to the queue.
+///
+/// Once the broker has confirmed the reply, the request is acknowledged (or, for a refused request, rejected
+/// without requeueing, so that a dead-letter exchange gets it). When the reply cannot be sent:
+/// - its channel or connection went before the confirm: the transport publishes it again on a new one (the caller
+///   takes the first copy and drops any other); when every attempt fails, the request goes back to its queue,
+///   once: a request that was delivered before and still cannot be answered is dropped, with an error in the log,
+///   rather than executed again for ever;
+/// - the broker will never take it (a reply over the broker's `max_message_size`): that is final; the caller gets
+///   an error reply instead (`ReplyTooLarge`), and the request is acknowledged.
+enum RPCReply {
+    /// A request that could not be read: the error answers it, and it is rejected without requeueing.
+    struct Refusal: Error, CustomStringConvertible {
+        var error: RemoteError
+        var description: String { "\(self.error.excType): \(self.error.value)" }
+    }
+
+    /// Where replies go, and who waits for them.
+    struct Replier: Sendable {
+        let endpoint: ServiceEndpoint
+        let queueName: String
+
+        var logger: Logger { self.endpoint.context.logger }
+        var transport: AMQPTransport { self.endpoint.transport }
+        var exchange: String { self.endpoint.context.config.rpcExchange }
+    }
+
+    /// Sends the reply to a request, and settles the request once the broker has confirmed it.
+    static func send(
+        _ result: Result<JSONValue, any Error>,
+        to replyTo: String,
+        request: AMQPDelivery,
+        from replier: Replier
+    ) async {
+        if Task.isCancelled {
+            return
+        }
+        let body: ByteBuffer
+        let refused: Bool
+        switch result {
+        case .success(let value):
+            body = RPCMessage.replyBody(result: value)
+            refused = false
+        case .failure(let refusal as Refusal):
+            body = RPCMessage.replyBody(error: refusal.error)
+            refused = true
+        case .failure(let error):
+            body = RPCMessage.replyBody(error: RemoteError.from(error))
+            refused = false
+        }
+        replier.endpoint.replyStarted()
+        await self.publish(body, to: replyTo, request: request, refused: refused, from: replier, fallback: true)
+    }
+
+    /// Publishes a reply body; `fallback` says whether a reply the broker will never take may be replaced by an
+    /// error reply (not for the error reply itself).
+    private static func publish(
+        _ body: ByteBuffer,
+        to replyTo: String,
+        request: AMQPDelivery,
+        refused: Bool,
+        from replier: Replier,
+        fallback: Bool
+    ) async {
+        let properties = RPCMessage.replyProperties(correlationID: request.properties.correlationID)
+        let size = body.readableBytes
+        let settle: @Sendable (Result<PublishOutcome, any Error>) -> Void = { outcome in
+            switch outcome {
+            case .success(.nacked):
+                // The broker refused the reply (an internal error); sending the request round again could repeat
+                // for ever.
+                replier.logger.warning(
+                    "the broker refused a reply; its request is acknowledged",
+                    metadata: ["queue": "\(replier.queueName)"]
+                )
+                try? request.ack()
+            case .success:
+                if refused {
+                    try? request.reject(requeue: false)
+                } else {
+                    try? request.ack()
+                }
+            case .failure(let error as MessageTooLarge) where fallback:
+                replier.logger.error(
+                    "a reply is larger than the broker takes; the caller gets an error instead",
+                    metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+                )
+                let tooLarge = RemoteError(
+                    type: "ReplyTooLarge",
+                    module: "enoki.exceptions",
+                    message: "the reply of \(size) bytes is larger than the broker takes (\(error.limit) bytes)"
+                )
+                // On the event loop, in the confirm's callback: the error reply is one more short publish, which
+                // settles the request (and ends the reply's count) when its own confirm comes.
+                Task {
+                    await self.publish(
+                        RPCMessage.replyBody(error: tooLarge),
+                        to: replyTo,
+                        request: request,
+                        refused: refused,
+                        from: replier,
+                        fallback: false
+                    )
+                }
+                return
+            case .failure(let error as MessageTooLarge):
+                replier.logger.error(
+                    "an error reply is larger than the broker takes; its request is acknowledged",
+                    metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+                )
+                try? request.ack()
+            case .failure(let error):
+                self.giveBack(request, error: error, from: replier)
+            }
+            replier.endpoint.replyFinished()
+        }
+        do {
+            try await replier.transport.publish(
+                body,
+                exchange: replier.exchange,
+                routingKey: replyTo,
+                properties: properties,
+                whenConfirmed: settle
+            )
+        } catch {
+            settle(.failure(error))
+        }
+    }
+
+    /// A request whose reply could not be sent goes back to its queue, for this or another instance to answer;
+    /// one that came back before is dropped instead, so that a request that can never be answered is not run
+    /// again for ever.
+    ///
+    /// Rejected rather than left unacknowledged: on a consumer channel that lives on, an unacknowledged request
+    /// would hold a place in the prefetch window for ever and never reach an instance again.
+    static func giveBack(_ request: AMQPDelivery, error: any Error, from replier: Replier) {
+        if request.redelivered {
+            replier.logger.error(
+                "could not send a reply to a request delivered before; the request is dropped",
+                metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+            )
+            try? request.reject(requeue: false)
+            return
+        }
+        replier.logger.warning(
+            "could not send a reply; the request goes back to its queue",
+            metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+        )
+        try? request.reject(requeue: true)
+    }
+}
