@@ -62,7 +62,7 @@ struct ServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "enoki") },
         abstract: "Runs Enoki services.",
-        subcommands: [Run.self, ShowConfig.self],
+        subcommands: [Run.self, ShowConfigCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -70,7 +70,7 @@ struct ServiceCommand: AsyncParsableCommand {
 extension ServiceCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Runs services until SIGTERM or SIGINT (a second SIGINT kills them)."
+            abstract: "Runs services until SIGTERM or SIGINT (a second signal kills them)."
         )
 
         @Argument(help: "The services to run, by name; all of them when none is given.")
@@ -102,7 +102,8 @@ extension ServiceCommand {
             try await Self.run(runner, logger: logger)
         }
 
-        /// Runs until SIGTERM or SIGINT (a graceful stop), and kills on a second SIGINT, as `nameko run` does.
+        /// Runs until SIGTERM or SIGINT (a graceful stop, which kills after `GRACEFUL_STOP_TIMEOUT`), and kills on a
+        /// second signal of either kind, as `nameko run` does on a second SIGINT.
         static func run(_ runner: ServiceRunner, logger: Logger) async throws {
             var groupLogger = logger
             groupLogger.logLevel = .warning
@@ -117,13 +118,13 @@ extension ServiceCommand {
                     try await group.run()
                 }
                 tasks.addTask {
-                    var interrupts = 0
-                    for await signal in signals {
-                        if signal == .sigint {
-                            interrupts += 1
-                        }
-                        if interrupts >= 2 {
-                            // A second Ctrl-C kills: cancel the group; the runner kills its containers.
+                    var received = 0
+                    for await _ in signals {
+                        received += 1
+                        if received >= 2 {
+                            // A second signal (SIGINT or SIGTERM) kills: cancel the group; the runner kills its
+                            // containers.
+                            logger.warning("second signal: killing the services")
                             throw CancellationError()
                         }
                         await group.triggerGracefulShutdown()
@@ -151,21 +152,6 @@ extension ServiceCommand {
                 }
             }
             return Logger(label: "enoki") { label in MessageLogHandler(label: label, level: level) }
-        }
-    }
-
-    struct ShowConfig: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "show-config",
-            abstract: "Prints the effective config, with environment variables substituted, as YAML."
-        )
-
-        @Option(name: .long, help: "The YAML config file.")
-        var config: String = "config.yaml"
-
-        func run() async throws {
-            let config = try ConfigLoader.load(path: self.config)
-            print(YAMLWriter.write(.object(config.values)), terminator: "")
         }
     }
 }

@@ -14,7 +14,7 @@ struct EnokiTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enoki",
         abstract: "Calls services, dispatches events and shows config, for clusters of Enoki and Nameko services.",
-        subcommands: [Call.self, Dispatch.self, Request.self, ShowConfig.self]
+        subcommands: [Call.self, Dispatch.self, Request.self, ShowConfigCommand.self]
     )
 
     /// Where the commands say why they are still waiting: each failed attempt to reach the broker, on stderr.
@@ -218,21 +218,6 @@ extension EnokiTool {
                 }
             }
             print(answer)
-        }
-    }
-
-    struct ShowConfig: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "show-config",
-            abstract: "Prints the effective config, with environment variables substituted, as YAML."
-        )
-
-        @Option(help: "The YAML config file.")
-        var config: String = "config.yaml"
-
-        func run() async throws {
-            let config = try ConfigLoader.load(path: self.config)
-            print(YAMLWriter.write(.object(config.values)), terminator: "")
         }
     }
 }

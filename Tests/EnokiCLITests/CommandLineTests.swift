@@ -187,7 +187,7 @@ import Testing
             environment: ["WORKERS": "4"]
         )
         #expect(status == 0)
-        #expect(output == "AMQP_URI: amqp://guest:guest@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
+        #expect(output == "AMQP_URI: amqp://guest:**@localhost\nWEB_SERVER_ADDRESS: 0.0.0.0:8000\nmax_workers: 4\n")
         let (examples, same, _) = try await Self.run(
             "enoki-examples",
             ["show-config", "--config", file.path],
