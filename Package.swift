@@ -143,6 +143,12 @@ let package = Package(
         ),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
         .executableTarget(name: "EnokiInteropServices", dependencies: ["Enoki"], path: "Tests/InteropServices"),
+        // The services of the robustness tests (hostile deliveries, deadlines, stops), run as a process of their own.
+        .executableTarget(
+            name: "EnokiRobustnessServices",
+            dependencies: ["Enoki", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RobustnessServices"
+        ),
         // Helpers for the tests that need the real broker.
         .target(
             name: "EnokiTestSupport",
@@ -173,7 +179,8 @@ let package = Package(
         .testTarget(
             name: "EnokiInteropTests",
             dependencies: [
-                "Enoki", "EnokiTesting", "EnokiAMQPClient", .product(name: "NIOCore", package: "swift-nio"),
+                "Enoki", "EnokiTesting", "EnokiTestSupport", "EnokiAMQPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Python"]
         ),
@@ -200,6 +207,7 @@ let package = Package(
             name: "EnokiAMQPProtocolTests",
             dependencies: [
                 "EnokiAMQPProtocol",
+                "EnokiTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ]

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Enoki
+import EnokiTestSupport
 import EnokiTesting
 import Foundation
 import Testing

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import EnokiCore
+import EnokiTestSupport
 import EnokiTesting
 import Foundation
 import Testing
@@ -21,10 +22,7 @@ enum Paths {
             ?? repository.appendingPathComponent(".venv/bin/python").path
     }
 
-    static var bin: URL {
-        if let bin = ProcessInfo.processInfo.environment["ENOKI_BIN"] { return URL(fileURLWithPath: bin) }
-        return repository.appendingPathComponent(".build/debug")
-    }
+    static var bin: URL { TestBinaries.directory }
 
     static func checkPython() throws {
         guard FileManager.default.isExecutableFile(atPath: self.python) else {
@@ -36,82 +34,6 @@ enum Paths {
 struct PeerError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A process the tests start: a Python or a Swift service runner, or a client.
-final class Subprocess: @unchecked Sendable {
-    // @unchecked: the Process is only touched by the test that owns it.
-    let process = Process()
-    let logURL: URL
-    let name: String
-
-    init(
-        name: String,
-        executable: String,
-        arguments: [String],
-        directory: URL? = nil,
-        environment: [String: String] = [:]
-    ) throws {
-        self.name = name
-        self.logURL = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "enoki-\(name)-\(UUID().uuidString).log"
-        )
-        _ = FileManager.default.createFile(atPath: self.logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: self.logURL)
-        self.process.executableURL = URL(fileURLWithPath: executable)
-        self.process.arguments = arguments
-        if let directory { self.process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        env["PYTHONUNBUFFERED"] = "1"
-        self.process.environment = env
-        self.process.standardOutput = log
-        self.process.standardError = log
-        try self.process.run()
-    }
-
-    var log: String { (try? String(contentsOf: self.logURL, encoding: .utf8)) ?? "" }
-
-    /// Waits until the process has written `text`.
-    func waitFor(_ text: String, timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        // Read once more after the deadline: a busy machine may keep this task waiting past it.
-        while !self.log.contains(text) {
-            guard self.process.isRunning else {
-                throw PeerError("\(self.name) exited before writing '\(text)':\n\(self.log)")
-            }
-            guard ContinuousClock.now < deadline else {
-                throw PeerError("\(self.name) did not write '\(text)' within \(timeout):\n\(self.log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    func signal(_ signal: Int32) {
-        if self.process.isRunning { kill(self.process.processIdentifier, signal) }
-    }
-
-    /// Waits for the process to end and returns its exit status.
-    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while self.process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                throw PeerError("\(self.name) did not exit within \(timeout):\n\(self.log)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return self.process.terminationStatus
-    }
-
-    /// Stops the process (SIGTERM, then SIGKILL) and removes its log.
-    func stop() async {
-        self.signal(SIGTERM)
-        if (try? await self.waitForExit(timeout: .seconds(10))) == nil {
-            self.signal(SIGKILL)
-            _ = try? await self.waitForExit(timeout: .seconds(5))
-        }
-        try? FileManager.default.removeItem(at: self.logURL)
-    }
 }
 
 /// Python Nameko 2.14.1 as a test peer.

@@ -4,6 +4,7 @@
 
 import Enoki
 import EnokiAMQPClient
+import EnokiTestSupport
 import EnokiTesting
 import Foundation
 import NIOCore

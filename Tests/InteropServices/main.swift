@@ -51,8 +51,8 @@ struct SwiftEcho {
         }
         let types: Types = try await self.python.types()
         return [
-            "dt": KombuEnvelope.formatDate(types.dt),
-            "date": KombuEnvelope.formatDate(types.date),
+            "dt": KombuEnvelope.formatDate(types.dt) ?? "",
+            "date": KombuEnvelope.formatDate(types.date) ?? "",
             "dec": "\(types.dec)",
             "uuid": types.uuid.uuidString,
             "text_bytes": String(decoding: types.text_bytes, as: UTF8.self),
