@@ -87,6 +87,45 @@ import Testing
         await relay.stop()
     }
 
+    @Test func aConnectionClosedSoonAfterItOpensIsReopenedWithBackoff() async throws {
+        // The peer closes every connection as soon as it opens: a client that reconnected at once would loop.
+        let relay = try await TCPRelay()
+        var configuration = try Broker.configuration()
+        configuration.port = relay.port
+        let logs = InMemoryLogHandler()
+        let client = AMQPClient(
+            configuration: configuration,
+            reconnectPolicy: .init(initialDelay: .milliseconds(500), maximumDelay: .seconds(10)),
+            logger: Logger(label: "test", factory: { _ in logs })
+        )
+        let events = client.events()
+        let connections = TestCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            group.addTask {
+                for await event in events {
+                    if case .connected = event { connections.add() }
+                }
+            }
+            let end = ContinuousClock.now + .seconds(6)
+            while ContinuousClock.now < end {
+                relay.cut()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            group.cancelAll()
+        }
+        await relay.stop()
+        // Waits of 0.5, 1, 2, 4 seconds: about five connections in six seconds, where reconnecting at once made
+        // one every few milliseconds.
+        let count = connections.count
+        #expect(count >= 2 && count <= 6, "\(count) connections")
+        #expect(
+            logs.entries.contains {
+                "\($0.message)".contains("soon after it opened") && "\($0.message)".contains("reconnecting in")
+            }
+        )
+    }
+
     @Test func brokerNotUpYetIsRetriedWithALogLineSayingWhereAndWhen() async throws {
         let logs = InMemoryLogHandler()
         var configuration = try AMQPConnection.Configuration(url: "amqp://guest:s3cret@127.0.0.1:1/")

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import EnokiAMQPClient
+import NIOCore
 import Testing
 
 @Suite struct AMQPURLTests {
@@ -63,5 +64,41 @@ import Testing
     @Test func redactingFreeText() {
         #expect(AMQPURL.redact("amqp://user:secret@host/") == "amqp://user:**@host/")
         #expect(AMQPURL.redact("no uri here") == "no uri here")
+    }
+
+    @Test(arguments: [
+        "s3%40cr", "s3/cr", "s3?cr", "s3@cr", "s3#cr", "s3:cr", "s3%zz", "s3%C3%28", "s3@c/r?w#o:r%d", "s3/5672",
+    ])
+    func aPasswordNeverShowsWhateverItHolds(password: String) {
+        let uri = "amqp://guest:\(password)@broker:5672/vhost"
+        let secret = password.replacing("%40", with: "@")
+        #expect(!AMQPURL.redact(uri).contains(password))
+        do {
+            let url = try AMQPURL(uri)
+            #expect(!url.redacted.contains(secret))
+            #expect(!url.description.contains(secret))
+            let configuration = try AMQPConnection.Configuration(url: uri)
+            #expect(!configuration.redactedURL.contains(secret))
+        } catch {
+            #expect(!error.message.contains(password), "\(error.message)")
+            #expect(!error.message.contains("s3"), "\(error.message)")
+            #expect(!"\(error)".contains(password))
+        }
+    }
+
+    @Test func urlOptionsOutOfRangeAreIgnoredRatherThanTrapping() throws {
+        for value in ["nan", "inf", "-5", "0"] {
+            let configuration = try AMQPConnection.Configuration(
+                url: "amqp://h/?connection_timeout=\(value)&heartbeat=\(value)"
+            )
+            #expect(configuration.connectTimeout == .seconds(10), "\(value)")
+        }
+        for value in ["1e300", "99999999999999999999"] {
+            let configuration = try AMQPConnection.Configuration(
+                url: "amqp://h/?connection_timeout=\(value)&heartbeat=\(value)"
+            )
+            #expect(configuration.connectTimeout == .seconds(86_400), "\(value)")
+            #expect(configuration.heartbeat == 60)
+        }
     }
 }

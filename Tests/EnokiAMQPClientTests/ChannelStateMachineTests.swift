@@ -95,6 +95,38 @@ import Testing
         #expect(machine.pendingRequestCount == 0)
     }
 
+    @Test func confirmsThatDoNotComeInTimeFailAndALateOneIsIgnored() {
+        var machine = self.openMachine()
+        _ = machine.requestSent(.confirmSelect(.init()), token: 1)
+        _ = machine.replyReceived(.confirmSelectOk)
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        _ = machine.publishSent(mandatory: false, route: Self.route, token: 10, at: start)
+        _ = machine.publishSent(mandatory: false, route: Self.route, token: 11, at: start + .seconds(5))
+        #expect(machine.hasUnconfirmed)
+        let error = AMQPError(.operationTimedOut, "late")
+        guard
+            case .failConfirmations(let failed, _) = machine.confirmationsOverdue(
+                sentBefore: start + .seconds(1),
+                error: error
+            )
+        else {
+            Issue.record("expected the first publish to fail")
+            return
+        }
+        #expect(failed == [10])
+        guard case .none = machine.confirmationsOverdue(sentBefore: start + .seconds(1), error: error) else {
+            Issue.record("nothing more is overdue")
+            return
+        }
+        // The broker confirms both at last: only the second is still waiting.
+        guard case .resolveConfirmations(let resolved) = machine.ackReceived(deliveryTag: 2, multiple: true) else {
+            Issue.record("expected the second publish to be confirmed")
+            return
+        }
+        #expect(resolved.map(\.0) == [11])
+        #expect(!machine.hasUnconfirmed)
+    }
+
     @Test func brokerCloseFailsTheCauseAndEverythingPending() {
         var machine = self.openMachine()
         _ = machine.requestSent(.confirmSelect(.init()), token: 1)

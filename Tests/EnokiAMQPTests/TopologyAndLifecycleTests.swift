@@ -112,6 +112,76 @@ import Testing
         }
     }
 
+    @Test func eachQueueHasOneConsumerPerInstanceOnTheContainersOneChannel() async throws {
+        // As a Python instance of the same service has: one consumer per queue, one channel per container, the
+        // prefetch window the config says.
+        try await TestCluster.run(
+            services: [.service(EchoService.self), .service(RelayService.self), .service(Beta.self)],
+            config: ["max_workers": 3, "PREFETCH_COUNT": 7]
+        ) { cluster in
+            _ = try await cluster.rpc.relay_test.relay_dynamic("x")
+            let listing = try await VirtualHosts().run([
+                "list_consumers", "-p", cluster.virtualHost, "queue_name", "channel_pid", "prefetch_count",
+            ])
+            let rows = listing.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+                .filter { $0.count == 3 && Int($0[2]) != nil && !$0[0].hasPrefix("rpc.reply-standalone_rpc_proxy-") }
+            var consumers: [String: [[String]]] = [:]
+            for row in rows { consumers[row[0], default: []].append(row) }
+            for (queue, rows) in consumers {
+                #expect(rows.count == 1, "\(queue) has \(rows.count) consumers:\n\(listing)")
+                #expect(rows.allSatisfy { $0[2] == "7" }, "\(queue): \(rows)")
+            }
+            #expect(Set(consumers.keys).isSuperset(of: ["rpc-echo_test", "rpc-relay_test"]))
+            #expect(consumers.keys.contains { $0.hasPrefix("evt-alpha-thing_happened--beta.") })
+            // The relay's RPC queue and its reply queue share its one channel.
+            let relayChannels = Set(
+                rows.filter { $0[0] == "rpc-relay_test" || $0[0].hasPrefix("rpc.reply-relay_test-") }.map { $0[1] }
+            )
+            #expect(relayChannels.count == 1, "\(listing)")
+        }
+    }
+
+    @Test func aContainerWhoseDeclarationsFailOnReconnectionBacksOffAlone() async throws {
+        try await TestCluster.withVirtualHost { vhost, url in
+            let relay = try await TCPRelay()
+            let viaRelay = url.replacing(":5672/", with: ":\(relay.port)/")
+            let logs = LogCapture()
+            let runner = try ServiceRunner(
+                services: [EchoService.self, LimitedService.self],
+                config: ["AMQP_URI": .string(viaRelay)],
+                logger: logs.logger
+            )
+            try await runner.start()
+            let client = try ClusterRPCClient(config: ["AMQP_URI": .string(url)], defaultTimeout: .seconds(20))
+            let admin = try await AMQPConnection.connect(configuration: .init(url: url))
+            let channel = try await admin.openChannel()
+            // While the service's connection is silent, an operator declares its queue anew with other arguments;
+            // then the connection drops, and the service reconnects.
+            relay.freeze()
+            _ = try await channel.deleteQueue("rpc-echo_test")
+            try await channel.declareQueue("rpc-echo_test", durable: true, arguments: ["x-max-length": .int32(5)])
+            relay.cut()
+            relay.thaw()
+            // The other container of the process serves again at once, while the echo service's declarations are
+            // refused and retried on their own.
+            let line = try await logs.first(containing: "could not set up the consumers of echo_test")
+            #expect(line.level == .warning)
+            let peak: Int = try await client.limited_test.work()
+            #expect(peak >= 1)
+            // Mended: the echo service serves again within its backoff.
+            _ = try await channel.deleteQueue("rpc-echo_test")
+            #expect(try await Self.isConsumed("rpc-echo_test", in: vhost))
+            let answer: String = try await client.echo_test.append_identifier("mended")
+            #expect(answer == "mended-y")
+            // One reconnection, not a loop of them.
+            #expect(logs.lines.filter { $0.message.hasPrefix("Reconnected to") }.count == 1)
+            await admin.close()
+            await client.close()
+            await runner.stop()
+            await relay.stop()
+        }
+    }
+
     @Test func prefetchIsItsOwnSetting() async throws {
         try await TestCluster.run(EchoService.self, config: ["max_workers": 3, "PREFETCH_COUNT": 7]) { cluster in
             let consumers = try await VirtualHosts().run([

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import Foundation
+import Synchronization
 
 /// Where the package's built executables are: `ENOKI_BIN` (the test script sets it), or the debug build folder.
 public enum TestBinaries {
@@ -119,4 +120,12 @@ public final class Subprocess: @unchecked Sendable {
 public struct SubprocessFailed: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A count that several tasks add to.
+public final class TestCounter: Sendable {
+    private let value = Synchronization.Atomic<Int>(0)
+    public init() {}
+    public func add(_ amount: Int = 1) { self.value.add(amount, ordering: .relaxed) }
+    public var count: Int { self.value.load(ordering: .relaxed) }
 }

@@ -82,7 +82,7 @@ public final class ClusterRPCClient: Sendable {
         try await self.ready.value { [transport, listener] in
             transport.start()
             let exchange = transport.config.rpcExchange
-            try await transport.register { connection in
+            try await transport.register("the client's reply queue") { connection in
                 try await listener.consume(onNewChannelOf: connection, exchange: exchange)
             }
         }

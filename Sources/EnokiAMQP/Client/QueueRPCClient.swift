@@ -88,7 +88,7 @@ public final class QueueRPCClient: Sendable {
         do {
             try await self.ready.value { [self] in
                 self.transport.start()
-                try await self.transport.register { connection in
+                try await self.transport.register("the client's callback queue") { connection in
                     try await self.consumeCallbackQueue(on: connection)
                 }
             }

@@ -91,7 +91,7 @@ final class ServiceEndpoint: Sendable {
     func start() async throws {
         try await self.started.value { [weak self] in
             guard let self else { return }
-            try await self.transport.register { [weak self] connection in
+            try await self.transport.register("the consumers of \(self.serviceName)") { [weak self] connection in
                 try await self?.connected(connection)
             }
         }

@@ -143,9 +143,11 @@ public final class AMQPTransport: SharedExtension {
     ///
     /// - Returns: A token for ``unregister(_:)``.
     /// - Throws: What the first run threw, or why no connection came; the setup is then not registered.
+    ///
+    /// - Parameter what: What the setup sets up, for the log lines of its retries (`the consumers of echo`).
     @discardableResult
-    public func register(_ setup: @escaping ConnectionSetup) async throws -> UInt64 {
-        let entry = SetupEntry(setup)
+    public func register(_ what: String = "consumers", _ setup: @escaping ConnectionSetup) async throws -> UInt64 {
+        let entry = SetupEntry(what, setup)
         let id = self.state.withLock { state -> UInt64 in
             state.nextID += 1
             state.setups[state.nextID] = entry
@@ -177,7 +179,11 @@ public final class AMQPTransport: SharedExtension {
                 try await entry.run(on: connection)
             } catch {
                 guard connection.isOpen else { throw error }
-                self.retry(on: connection, what: "consumers on the new connection") {
+                self.logger.warning(
+                    "could not set up \(entry.what) on the new connection",
+                    metadata: ["error": "\(WireText.loggable(String(describing: error)))"]
+                )
+                self.retry(on: connection, what: entry.what) {
                     try await entry.run(on: connection, again: true)
                 }
             }
@@ -201,7 +207,7 @@ public final class AMQPTransport: SharedExtension {
                 while !Task.isCancelled, connection.isOpen {
                     let delay = Duration.seconds(min(1 << min(attempt, 5), 30))
                     attempt += 1
-                    logger.warning("could not set up \(what); trying again in \(delay.components.seconds) s")
+                    logger.warning("trying again to set up \(what) in \(delay.components.seconds) s")
                     do {
                         try await Task.sleep(for: delay)
                     } catch {
@@ -213,7 +219,10 @@ public final class AMQPTransport: SharedExtension {
                         logger.info("set up \(what) again")
                         break
                     } catch {
-                        logger.warning("setting up \(what) failed again", metadata: ["error": "\(error)"])
+                        logger.warning(
+                            "could not set up \(what)",
+                            metadata: ["error": "\(WireText.loggable(String(describing: error)))"]
+                        )
                     }
                 }
                 _ = self.running.withLock { $0.retries.removeValue(forKey: id) }
@@ -557,12 +566,15 @@ private final class SetupEntry: Sendable {
         weak var connection: AMQPConnection?
     }
 
+    /// What the setup sets up, for log lines.
+    let what: String
     private let setup: AMQPTransport.ConnectionSetup
     private let state = Mutex(State())
     /// Runs of the setup take turns: a retry never overlaps the run for a new connection.
     private let turns = AsyncLimiter(limit: 1)
 
-    init(_ setup: @escaping AMQPTransport.ConnectionSetup) {
+    init(_ what: String, _ setup: @escaping AMQPTransport.ConnectionSetup) {
+        self.what = what
         self.setup = setup
     }
 

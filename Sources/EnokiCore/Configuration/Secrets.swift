@@ -9,8 +9,8 @@ public enum Secrets {
     public static let mask = "**"
 
     /// Whether a configuration key names a secret: one of its words (split at `_`, `-`, `.` and lower-to-upper
-    /// case changes) is `PASSWORD`, `PASSWD`, `PASS`, `PASSPHRASE`, `SECRET`, `TOKEN`, `KEY`, `CREDENTIAL(S)`,
-    /// `APIKEY` or `AUTH`, as in `SMTP_PASSWORD`, `api_key`, `authToken`.
+    /// case changes) is `PASSWORD`, `PASSWD`, `PASS`, `PASSPHRASE`, `SECRET`, `TOKEN`, `KEY`, `CREDENTIAL`
+    /// (or their plurals), `APIKEY` or `AUTH`, as in `SMTP_PASSWORD`, `api_key`, `authToken`.
     public static func isSecretKey(_ key: String) -> Bool {
         var words: [String] = []
         var word = ""
@@ -31,8 +31,8 @@ public enum Secrets {
         }
         words.append(word)
         let secret: Set<String> = [
-            "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "KEY", "CREDENTIAL",
-            "CREDENTIALS", "APIKEY", "AUTH",
+            "PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY",
+            "KEYS", "CREDENTIAL", "CREDENTIALS", "APIKEY", "AUTH",
         ]
         return words.contains { secret.contains($0.uppercased()) }
     }
