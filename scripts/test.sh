@@ -27,4 +27,4 @@ fi
 # RunAloneTests change what every other test shares (a broker-wide memory alarm, a blocked concurrency pool):
 # they run on their own, after the rest.
 run_tests --skip RunAloneTests
-run_tests --filter RunAloneTests
+run_tests --filter RunAloneTests --no-parallel

@@ -5,6 +5,7 @@
 import EnokiAMQPClient
 import EnokiTestSupport
 import Foundation
+import NIOCore
 import Testing
 
 /// Tests that change things every other test shares: the broker's memory alarm blocks every publisher on the
@@ -37,6 +38,34 @@ import Testing
         #expect(connection.blockedReason == nil)
         // Publishing goes on once the alarm clears.
         try await waitUntil { try await channel.declareQueue(queue.name, passive: true).messageCount == 1 }
+        await connection.close()
+    }
+
+    @Test func aPublishTheBrokerDoesNotConfirmFailsAfterTheConfirmTimeoutAndACloseItDoesNotAnswerEnds() async throws {
+        var configuration = try Broker.configuration(name: "bounded-waits")
+        configuration.confirmTimeout = .seconds(1)
+        configuration.operationTimeout = .seconds(2)
+        let connection = try await AMQPConnection.connect(configuration: configuration)
+        let channel = try await connection.openChannel()
+        try await channel.enablePublisherConfirms()
+        let queue = try await channel.declareQueue("", exclusive: true)
+        try await Broker.ctl("set_vm_memory_high_watermark", "0.000001")
+        do {
+            // The broker stops reading from the connection: no confirm comes, nor a close-ok.
+            let confirmation = try await channel.publish(Array("held".utf8), routingKey: queue.name)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: AMQPError.self) { try await confirmation.outcome() }
+            #expect(error?.code == .operationTimedOut)
+            #expect(ContinuousClock.now - started < .seconds(10))
+            let closing = ContinuousClock.now
+            let closeError = await #expect(throws: AMQPError.self) { try await channel.close() }
+            #expect(closeError?.code == .operationTimedOut)
+            #expect(ContinuousClock.now - closing < .seconds(10))
+        } catch {
+            try await Broker.ctl("set_vm_memory_high_watermark", "0.4")
+            throw error
+        }
+        try await Broker.ctl("set_vm_memory_high_watermark", "0.4")
         await connection.close()
     }
 

@@ -81,6 +81,12 @@ struct EchoService {
         ["stack": .array(self.worker.callIDStack.map { .string($0) }), "data": .object(self.worker.data)]
     }
 
+    /// A string of `size` bytes; each run is recorded.
+    @RPC func big(_ size: Int) -> String {
+        Recorder.shared.record("big", "run \(size)")
+        return String(repeating: "x", count: max(0, min(size, 64 << 20)))
+    }
+
     @RPC func slow(_ seconds: Double) async throws -> Double {
         Recorder.shared.record("slow", "start \(seconds)")
         try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
@@ -104,6 +110,10 @@ struct RelayService {
 
     @RPC func relayFailure() async throws -> String {
         try await self.echo.fail("custom")
+    }
+
+    @RPC func relaySlow(_ seconds: Double) async throws -> Double {
+        try await self.dynamicEcho.slow(seconds)
     }
 }
 

@@ -197,6 +197,62 @@ import Testing
         #expect(same == output)
     }
 
+    @Test func passwordsNeverShowWhateverTheyHold() async throws {
+        // Unescaped '/', '?' and '@' in a password break the URI; the errors say so without quoting it.
+        for password in ["s3/cr", "s3?cr", "s3@c/r", "s3%zz"] {
+            let (status, _, error) = try await Self.run(
+                "enoki",
+                ["call", "greet_service.greet", "--broker", "amqp://guest:\(password)@127.0.0.1:1/", "--timeout", "1"]
+            )
+            #expect(status != 0)
+            #expect(!error.contains("s3"), "\(password): \(error)")
+        }
+    }
+
+    @Test func anAMQPURIThatIsNotAURIIsAConfigurationError() async throws {
+        for (line, message) in [
+            ("AMQP_URI: 12345", "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a int"),
+            ("AMQP_URI: ${ENOKI_TEST_UNSET_VARIABLE}", "AMQP_URI is empty (is the environment variable it names set?)"),
+            ("AMQP_URI: [a, b]", "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a list"),
+        ] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "enoki-config-\(UUID().uuidString).yaml"
+            )
+            try "\(line)\n".write(to: file, atomically: true, encoding: .utf8)
+            let (status, _, error) = try await Self.run(
+                "enoki-examples",
+                ["run", "greet_service", "--config", file.path]
+            )
+            #expect(status != 0, "\(line)")
+            #expect(error.contains(message), "\(line): \(error)")
+            #expect(!error.contains("guest@localhost"))
+        }
+    }
+
+    @Test func showConfigHidesSecretsUnlessAskedAndYAMLErrorsDoNotQuoteThem() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "enoki-config-\(UUID().uuidString).yaml"
+        )
+        try "AMQP_URI: amqp://guest:hunter2@h/\nSMTP_PASSWORD: hunter3\nmax_workers: 2\n".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        let (_, hidden, _) = try await Self.run("enoki", ["show-config", "--config", file.path])
+        #expect(hidden == "AMQP_URI: amqp://guest:**@h/\nSMTP_PASSWORD: '**'\nmax_workers: 2\n")
+        let (_, shown, _) = try await Self.run("enoki", ["show-config", "--config", file.path, "--show-secrets"])
+        #expect(shown.contains("amqp://guest:hunter2@h/") && shown.contains("hunter3"))
+        try "AMQP_URI: amqp://guest:hunter2@h/\nSMTP_PASSWORD: hunter3\nbroken: [1, 2\n".write(
+            to: file,
+            atomically: true,
+            encoding: .utf8
+        )
+        let (status, _, error) = try await Self.run("enoki", ["show-config", "--config", file.path])
+        #expect(status != 0)
+        #expect(error.contains("is not valid YAML"))
+        #expect(!error.contains("hunter2") && !error.contains("hunter3"), "\(error)")
+    }
+
     @Test func configFileWinsOverBroker() async throws {
         try await TestCluster.withVirtualHost { _, uri in
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -76,6 +76,7 @@ struct HostileTarget {
 
     /// Blocks its thread, deaf to cancellation: a worker that cannot be stopped.
     @RPC func stuck(_ seconds: Double) -> Double {
+        _ = count("stuck")
         usleep(useconds_t(max(0, min(seconds, 600)) * 1_000_000))
         return seconds
     }

@@ -58,7 +58,7 @@ public final class RPCProxy: DependencyProvider {
     /// `RPC_TIMEOUT`: seconds (fractions allowed), or `null` to wait for ever; 30 seconds when the key is missing.
     ///
     /// - Throws: ``EnokiCore/EnokiError`` `configuration` for a value that is not a positive number.
-    static func timeout(in config: EnokiConfig) throws -> Duration? {
+    package static func timeout(in config: EnokiConfig) throws -> Duration? {
         switch config["RPC_TIMEOUT"] {
         case nil:
             return Self.defaultTimeout

@@ -76,18 +76,17 @@ extension EnokiConfig {
         switch self.values["AMQP_URI"] {
         case nil:
             return self.amqpURI
-        case .string(let uri)?:
-            guard !uri.allSatisfy(\.isWhitespace) else {
-                throw EnokiError(
-                    .configuration,
-                    "AMQP_URI is empty (is the environment variable it names set?); give a broker URI such as amqp://user:password@host:5672/"
-                )
-            }
+        case .string(let uri)? where !uri.allSatisfy(\.isWhitespace):
             return uri
+        case .string?, .null?:
+            throw EnokiError(
+                .configuration,
+                "AMQP_URI is empty (is the environment variable it names set?); give a broker URI such as amqp://user:password@host:5672/"
+            )
         case .some(let other):
             throw EnokiError(
                 .configuration,
-                "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a \(other.isNull ? "null" : other.pythonTypeName)"
+                "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a \(other.pythonTypeName)"
             )
         }
     }
