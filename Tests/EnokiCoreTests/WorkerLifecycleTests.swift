@@ -106,19 +106,21 @@ private final class Flag: Sendable {
         let (container, context) = try await self.container(maxWorkers: 2)
         let results = Recorder()
         let done = Counter()
-        context.spawnWorker(reading: { throw Unreadable() }) { _, result in
-            if case .failure(let error) = result { results.record("\(type(of: error))") }
-            done.add()
-        }
+        context.spawnWorker(
+            reading: { throw Unreadable() },
+            handleResult: { _, result in
+                if case .failure(let error) = result { results.record("\(type(of: error))") }
+                done.add()
+            }
+        )
         Lifecycle.gate.release()
-        context.spawnWorker(reading: {
-            WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
-        }) {
-            _,
-            result in
-            if case .success(let value) = result { results.record("\(value)") }
-            done.add()
-        }
+        context.spawnWorker(
+            reading: { WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: [])) },
+            handleResult: { _, result in
+                if case .success(let value) = result { results.record("\(value)") }
+                done.add()
+            }
+        )
         while done.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(Set(results.all) == ["Unreadable", "\"done\""])
         // One worker ran, with its hooks; the unreadable input ran none.
@@ -134,10 +136,8 @@ private final class Flag: Sendable {
         let stale = Flag()
         let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
         // The first blocks the only slot; the second waits, and its channel closes meanwhile.
-        context.spawnWorker(reading: { input }) { _, _ in handled.add() }
-        context.spawnWorker(reading: { input }, isStale: { stale.isSet }) { _, _ in
-            handled.add(10)
-        }
+        context.spawnWorker(reading: { input }, handleResult: { _, _ in handled.add() })
+        context.spawnWorker(reading: { input }, isStale: { stale.isSet }, handleResult: { _, _ in handled.add(10) })
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         stale.set()
         Lifecycle.gate.release()
@@ -151,7 +151,7 @@ private final class Flag: Sendable {
         let givenBack = Counter()
         let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
         for _ in 0..<4 {
-            context.spawnWorker(reading: { input }, giveBack: { givenBack.add() }) { _, _ in }
+            context.spawnWorker(reading: { input }, giveBack: { givenBack.add() }, handleResult: { _, _ in })
         }
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         let stopping = Task { await container.stop() }
@@ -162,13 +162,14 @@ private final class Flag: Sendable {
         await stopping.value
         #expect(givenBack.count == 3)
         // A stopped container takes no work, and says so.
-        #expect(!context.spawnWorker(reading: { input }) { _, _ in })
+        let accepted = context.spawnWorker(reading: { input }, handleResult: { _, _ in })
+        #expect(!accepted)
     }
 
     func aKillEndsTheStopsWaitForAWorkerThatDoesNotEnd() async throws {
         let (container, context) = try await self.container(maxWorkers: 1)
         let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
-        context.spawnWorker(reading: { input }) { _, _ in }
+        context.spawnWorker(reading: { input }, handleResult: { _, _ in })
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         let runner = ServiceRunner(
             containers: [container],
