@@ -143,6 +143,15 @@ let package = Package(
         ),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
         .executableTarget(name: "EnokiInteropServices", dependencies: ["Enoki"], path: "Tests/InteropServices"),
+        // The fuzz target of the delivery path (scripts/fuzz.sh); a plain build replays its regression corpus.
+        .executableTarget(
+            name: "EnokiDeliveryFuzzer",
+            dependencies: [
+                "EnokiAMQP", "EnokiAMQPProtocol", "EnokiCore", .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Fuzz",
+            exclude: ["corpus"]
+        ),
         // The services of the robustness tests (hostile deliveries, deadlines, stops), run as a process of their own.
         .executableTarget(
             name: "EnokiRobustnessServices",

@@ -16,6 +16,8 @@ import Foundation
 //       by N
 //   enoki-bench stages [-n RUNS] [-s PAYLOAD] [-o STAGE]
 //       times each stage of an echo call in the client and the service, without a broker (ns per run)
+//   enoki-bench parsing [-m MAX_MIB]
+//       times the parsing of request bodies of every shape at growing sizes, and the memory they hold parsed
 //
 // The client commands find the broker in AMQP_URL, or AMQP_HOST/AMQP_PORT/AMQP_USER/AMQP_PASS/AMQP_VHOST.
 
@@ -28,6 +30,8 @@ do {
         try await EventLoad.run(BenchOptions(arguments.dropFirst()))
     case "stages":
         try await StageTimings.run(BenchOptions(arguments.dropFirst()))
+    case "parsing":
+        try await ParseScaling.run(BenchOptions(arguments.dropFirst()))
     default:
         await ServiceCommandLine.main(services: [EchoService.self])
     }

@@ -22,6 +22,8 @@
 /// | `LOGIN_METHOD` | ``loginMethod`` | unset |
 /// | `AMQP_SSL` | ``amqpSSL`` | unset |
 /// | `GRACEFUL_STOP_TIMEOUT` | ``gracefulStopTimeout`` | 25 seconds (an Enoki key) |
+/// | `MAX_MESSAGE_SIZE` | `maxMessageSize` (EnokiAMQP) | 16 MiB (an Enoki key) |
+/// | `RPC_TIMEOUT` | read by `RPCProxy` (EnokiAMQP) | 30 seconds; `null` waits for ever (an Enoki key) |
 /// | `LOGGING` | ``logging`` | unset |
 ///
 /// Any other key is available to services through ``value(_:as:)`` or the subscript, typed on Enoki's side by the
