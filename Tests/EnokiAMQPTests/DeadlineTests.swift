@@ -7,29 +7,35 @@ import EnokiAMQPClient
 import EnokiTestSupport
 import EnokiTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// A call's timeout counts from the call, whatever it waits for, and a cancelled caller stops waiting at once.
 @Suite(.timeLimit(.minutes(3))) struct DeadlineTests {
-    /// Runs `body` and returns how long it took, failing if it takes longer than `limit` (a call that hangs).
+    /// Runs `body` and returns how long it took; when it has not ended within `limit` (a call that hangs, deaf to
+    /// its cancellation), the test fails at once rather than waiting with it.
     static func timed<T: Sendable>(
         within limit: Duration,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> (Result<T, any Error>, Duration) {
         let started = ContinuousClock.now
-        let result = try await withThrowingTaskGroup(of: Result<T, any Error>?.self) { group in
-            group.addTask {
-                do { return .success(try await body()) } catch { return .failure(error) }
+        let outcome = FirstOutcome<T>()
+        let work = Task {
+            do {
+                outcome.settle(.success(try await body()))
+            } catch {
+                outcome.settle(.failure(error))
             }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw SubprocessFailed("the call did not end within \(limit)")
-            }
-            return result
+        }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.settle(nil)
+        }
+        let result = await outcome.value()
+        timer.cancel()
+        guard let result else {
+            work.cancel()
+            throw SubprocessFailed("the call did not end within \(limit)")
         }
         return (result, ContinuousClock.now - started)
     }
@@ -114,6 +120,34 @@ import Testing
         #expect(try RPCProxy.timeout(in: ["RPC_TIMEOUT": 2.5]) == .milliseconds(2500))
         for bad: JSONValue in ["soon", -1, 0, .double(.nan), .double(.infinity)] {
             #expect(throws: EnokiError.self, "\(bad)") { try RPCProxy.timeout(in: ["RPC_TIMEOUT": bad]) }
+        }
+    }
+}
+
+/// The first of several outcomes; later ones are dropped.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private let state = Mutex<
+        (value: Result<T, any Error>??, waiter: CheckedContinuation<Result<T, any Error>?, Never>?)
+    >((nil, nil))
+
+    func settle(_ value: Result<T, any Error>?) {
+        let waiter = self.state.withLock { state -> CheckedContinuation<Result<T, any Error>?, Never>? in
+            guard state.value == nil else { return nil }
+            state.value = .some(value)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    func value() async -> Result<T, any Error>? {
+        await withCheckedContinuation { continuation in
+            let settled = self.state.withLock { state -> Result<T, any Error>?? in
+                if let value = state.value { return .some(value) }
+                state.waiter = continuation
+                return nil
+            }
+            if let settled { continuation.resume(returning: settled) }
         }
     }
 }

@@ -90,15 +90,18 @@ import Testing
 
     @Test func workQueuedFromAChannelThatHasClosedIsNotRun() async throws {
         try await HostileDeliveryTests.withServices(config: ["max_workers": "1", "PREFETCH_COUNT": "5"]) { services in
-            try await Self.send(services, "work", ["blocker", 2])
-            try await eventually("the first worker started") { try await Self.runs("work:blocker", services) == 1 }
+            // The blocker outlasts the closing of the connection (rabbitmqctl takes a second or two), so that b and c
+            // are still waiting for the worker, on the old channel, when it closes.
+            try await Self.send(services, "work", ["blocker", 8])
+            try await Task.sleep(for: .seconds(1))
             for key in ["b", "c"] {
                 try await Self.send(services, "work", [.string(key), 0])
             }
             try await Task.sleep(for: .milliseconds(300))
             // The service's consumer connection drops: the waiting requests are delivered again on the new one.
             try await Broker.closeConnections(named: "enoki consumer", virtualHost: services.virtualHost)
-            try await eventually("b and c ran after the reconnection") {
+
+            try await eventually("b and c ran after the reconnection", timeout: .seconds(40)) {
                 let b = try await Self.runs("work:b", services)
                 let c = try await Self.runs("work:c", services)
                 return b >= 1 && c >= 1
