@@ -21,5 +21,7 @@ FUZZER="$(swift build --scratch-path "$SCRATCH" --show-bin-path)/EnokiDeliveryFu
 
 mkdir -p "$SCRATCH/corpus"
 # Each input at most 1 MiB, each run at most 10 seconds, at most 4 GiB: a hang or a blow-up is a finding too.
+# The Swift runtime's own crash handler would take the trap before libFuzzer writes the input down.
+export SWIFT_BACKTRACE=enable=no
 exec "$FUZZER" "$SCRATCH/corpus" "$ROOT/Tests/Fuzz/corpus" \
     -max_total_time="$SECONDS_TO_RUN" -max_len=1048576 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 "$@"

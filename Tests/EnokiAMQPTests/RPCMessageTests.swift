@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Enoki
+import EnokiTestSupport
 import NIOCore
 import Testing
 
@@ -29,5 +30,19 @@ import Testing
         }
         #expect(parsed.excType == "ValueError")
         #expect(parsed.value == "bad")
+    }
+
+    /// Found by the delivery fuzzer: a timestamp header beyond Int64 trapped when it became context data.
+    @Test func headersOfEveryExtremeBecomeContextWithoutTrapping() {
+        var headers = RawTable.extremes
+        headers.merge(RawTable.nonFinite)
+        let (data, stack) = ContextHeaders.context(from: headers)
+        #expect(data["timestamp.max"] == .bigInteger("18446744073709551615"))
+        #expect(data["uint32.max"] == .int(4_294_967_295))
+        #expect(data["float.nan"]?.doubleValue?.isNaN == true)
+        #expect(stack.count == 3)
+        // And passed on: the next hop's headers hold them again.
+        let again = ContextHeaders.headers(data: data, callIDStack: stack)
+        #expect(again["nameko.timestamp.max"] == .string("18446744073709551615"))
     }
 }
