@@ -34,14 +34,8 @@ import Testing
 
     /// A content header frame with a raw property list.
     static func headerFrame(bodySize: UInt64, properties: ByteBuffer) -> ByteBuffer {
-        var payload = ByteBuffer()
-        payload.writeInteger(UInt16(60))
-        payload.writeInteger(UInt16(0))
-        payload.writeInteger(bodySize)
-        var properties = properties
-        payload.writeBuffer(&properties)
         var frame = ByteBuffer()
-        AMQPFrameEncoder.encodeRawFrame(type: .header, channelID: 1, payload: payload, into: &frame)
+        AMQPFrameEncoder.encodeRawContentHeader(bodySize: bodySize, properties: properties, channelID: 1, into: &frame)
         return frame
     }
 

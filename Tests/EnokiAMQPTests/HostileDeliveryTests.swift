@@ -50,18 +50,8 @@ import Testing
         _ body: (Services) async throws -> Result
     ) async throws -> Result {
         try await TestCluster.withVirtualHost { vhost, uri in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "enoki-hostile-\(UUID().uuidString).yaml"
-            )
-            var yaml = "AMQP_URI: '\(uri)'\n"
-            for (key, value) in config.sorted(by: { $0.key < $1.key }) { yaml += "\(key): \(value)\n" }
-            try yaml.write(to: file, atomically: true, encoding: .utf8)
+            let (process, file) = try Self.start("run", uri: uri, config: config)
             defer { try? FileManager.default.removeItem(at: file) }
-            let process = try Subprocess(
-                name: "robustness-services",
-                executable: TestBinaries.path("EnokiRobustnessServices"),
-                arguments: ["run", "--config", file.path]
-            )
             do {
                 try await process.waitFor("services started")
                 var enoki = try ConfigLoader.load(path: file.path)
@@ -76,6 +66,23 @@ import Testing
                 throw error
             }
         }
+    }
+
+    /// Starts `EnokiRobustnessServices {command}` with a config file of its own (`AMQP_URI` and `config`); the caller
+    /// removes the file.
+    static func start(_ command: String, uri: String, config: [String: String]) throws -> (Subprocess, URL) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "enoki-robustness-\(UUID().uuidString).yaml"
+        )
+        var yaml = "AMQP_URI: '\(uri)'\n"
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) { yaml += "\(key): \(value)\n" }
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        let process = try Subprocess(
+            name: "robustness-\(command)",
+            executable: TestBinaries.path("EnokiRobustnessServices"),
+            arguments: [command, "--config", file.path]
+        )
+        return (process, file)
     }
 
     /// A publisher that sends what Enoki's own publishers refuse to build, and reads the replies that come back.
@@ -471,20 +478,8 @@ import Testing
 
     @Test func theReplyQueuesOfEveryClientTakeHostileMessages() async throws {
         try await Self.withServices(config: ["MAX_MESSAGE_SIZE": "65536"]) { services in
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "enoki-client-\(UUID().uuidString).yaml"
-            )
-            try "AMQP_URI: '\(services.uri)'\nMAX_MESSAGE_SIZE: 65536\n".write(
-                to: file,
-                atomically: true,
-                encoding: .utf8
-            )
+            let (client, file) = try Self.start("client-loop", uri: services.uri, config: ["MAX_MESSAGE_SIZE": "65536"])
             defer { try? FileManager.default.removeItem(at: file) }
-            let client = try Subprocess(
-                name: "robustness-client",
-                executable: TestBinaries.path("EnokiRobustnessServices"),
-                arguments: ["client-loop", "--config", file.path]
-            )
             do {
                 try await client.waitFor("client ok 3")
                 // The service's own proxy queue comes from a call through it.

@@ -140,13 +140,12 @@ func frames(properties: ByteBuffer, body: ByteBuffer, routingKey: String) -> Byt
         channelID: 1,
         into: &out
     )
-    var header = ByteBuffer()
-    header.writeInteger(UInt16(60))
-    header.writeInteger(UInt16(0))
-    header.writeInteger(UInt64(body.readableBytes))
-    var properties = properties
-    header.writeBuffer(&properties)
-    AMQPFrameEncoder.encodeRawFrame(type: .header, channelID: 1, payload: header, into: &out)
+    AMQPFrameEncoder.encodeRawContentHeader(
+        bodySize: UInt64(body.readableBytes),
+        properties: properties,
+        channelID: 1,
+        into: &out
+    )
     var body = body
     while body.readableBytes > 0 {
         let chunk = body.readSlice(length: min(body.readableBytes, 131_064))!

@@ -42,15 +42,14 @@ extension AMQPChannel {
         method.writeInteger(UInt8(routingKey.count))
         method.writeBytes(routingKey)
         method.writeInteger(UInt8(0))
-        var header = ByteBuffer()
-        header.writeInteger(UInt16(60))
-        header.writeInteger(UInt16(0))
-        header.writeInteger(UInt64(body.count))
-        var properties = properties
-        header.writeBuffer(&properties)
         var frames = ByteBuffer()
         AMQPFrameEncoder.encodeRawFrame(type: .method, channelID: self.key.id, payload: method, into: &frames)
-        AMQPFrameEncoder.encodeRawFrame(type: .header, channelID: self.key.id, payload: header, into: &frames)
+        AMQPFrameEncoder.encodeRawContentHeader(
+            bodySize: UInt64(body.count),
+            properties: properties,
+            channelID: self.key.id,
+            into: &frames
+        )
         var offset = 0
         let chunk = frameMax == 0 ? max(body.count, 1) : max(frameMax - AMQPFrame.overhead, 1)
         while offset < body.count {

@@ -54,7 +54,9 @@ extension AMQPConnectionHandler {
             let token = RequestToken(promise: promise)
             let action = self.channels[key.id]!.machine.closeRequested(token: token)
             if case .send = action {
-                self.scheduleCloseTimeout(for: token, channelID: key.id)
+                // Bounded as every request is; the channel stays closing (its number is not used again while the
+                // broker may still think it open).
+                self.scheduleTimeout(for: token, method: "channel.close", channelID: key.id, closesChannel: false)
             }
             self.run(action, channelID: key.id)
         case .closeConnection(let promise):
@@ -116,23 +118,14 @@ extension AMQPConnectionHandler {
         self.run(action, channelID: key.id)
     }
 
-    /// Bounds a wait for `channel.close-ok`: the close fails with a timeout, and the channel stays closing (its
-    /// number is not used again while the broker may still think it open).
-    private func scheduleCloseTimeout(for token: RequestToken, channelID: UInt16) {
-        guard let context = self.context else { return }
-        let timeout = self.operationTimeout
-        token.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-            guard !token.isDone else { return }
-            token.fail(
-                AMQPError(
-                    .operationTimedOut,
-                    "the broker did not answer channel.close on channel \(channelID) within \(timeout.nanoseconds / 1_000_000) ms"
-                )
-            )
-        }
-    }
-
-    private func scheduleTimeout(for token: RequestToken, method: String, channelID: UInt16) {
+    /// Fails the request when the broker has not answered within the operation timeout; unless `closesChannel` is
+    /// false, its channel is closed then too, since a late answer would be taken for the next request's.
+    private func scheduleTimeout(
+        for token: RequestToken,
+        method: String,
+        channelID: UInt16,
+        closesChannel: Bool = true
+    ) {
         guard let context = self.context else { return }
         let timeout = self.operationTimeout
         token.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
@@ -143,7 +136,7 @@ extension AMQPConnectionHandler {
                     "the broker did not answer \(method) on channel \(channelID) within \(timeout.nanoseconds / 1_000_000) ms"
                 )
             )
-            guard self.channels[channelID] != nil else { return }
+            guard closesChannel, self.channels[channelID] != nil else { return }
             let action = self.channels[channelID]!.machine.requestTimedOut(token: RequestToken(promise: nil))
             self.run(action, channelID: channelID)
             self.flush()

@@ -109,6 +109,23 @@ public enum AMQPFrameEncoder {
         buffer.writeInteger(AMQPFrame.frameEnd)
     }
 
+    /// Appends a content header frame around a property list given as bytes (the flag word and the properties
+    /// it announces), for a body of `bodySize` bytes; see ``encodeRawFrame(type:channelID:payload:into:)``.
+    public static func encodeRawContentHeader(
+        bodySize: UInt64,
+        properties: ByteBuffer,
+        channelID: UInt16,
+        into buffer: inout ByteBuffer
+    ) {
+        var payload = ByteBuffer()
+        payload.writeInteger(UInt16(60))
+        payload.writeInteger(UInt16(0))
+        payload.writeInteger(bodySize)
+        var properties = properties
+        payload.writeBuffer(&properties)
+        self.encodeRawFrame(type: .header, channelID: channelID, payload: payload, into: &buffer)
+    }
+
     private static func writeFrame(
         type: AMQPFrame.FrameType,
         channelID: UInt16,
