@@ -10,7 +10,7 @@ import Foundation
 /// the parsed value holds: time per byte that stays flat as the size doubles is time linear in the size, and the
 /// memory factor is what a body of that shape costs once parsed, over its own size.
 ///
-///     enoki-bench parsing [-m MAX_MIB]     sizes 1, 2, 4 … MAX_MIB (8 by default)
+///     enoki-bench parsing [-m MAX_MIB]     sizes 1, 2, 4 … MAX_MIB (8 by default), each in a process of its own
 enum ParseScaling {
     /// A shape of body, written at about `size` bytes.
     struct Shape: Sendable {
@@ -85,6 +85,12 @@ enum ParseScaling {
     }
 
     static func run(_ options: BenchOptions) async throws {
+        let one = options.string("one", "")
+        if !one.isEmpty {
+            // One measurement in a fresh process: nothing freed earlier is reused, so the growth is the value's.
+            try self.measureOne(shape: one, mebibytes: options.int("size", 1))
+            return
+        }
         let maximum = options.int("m", 8)
         var sizes: [Int] = []
         var size = 1
@@ -92,29 +98,38 @@ enum ParseScaling {
             sizes.append(size)
             size *= 2
         }
-        print(
-            "Parsing request bodies of every shape: ns per byte, and the resident memory the parse added over the body's size"
-        )
-        print(
-            "shape".padding(toLength: 20, withPad: " ", startingAt: 0) + sizes.map { "\($0) MiB".leftPad(16) }.joined()
-        )
-        for shape in Self.shapes {
+        print("Parsing request bodies of every shape: ns per byte, and the memory the parsed value holds over the body's size")
+        print("(each in a process of its own; the memory is the growth of the resident set while parsing)")
+        print("shape".padding(toLength: 20, withPad: " ", startingAt: 0) + sizes.map { "\($0) MiB".leftPad(16) }.joined())
+        for (index, shape) in Self.shapes.enumerated() {
             var row = shape.name.padding(toLength: 20, withPad: " ", startingAt: 0)
             for mebibytes in sizes {
-                let body = shape.make(mebibytes << 20)
-                let before = Self.resident()
-                let started = ContinuousClock.now
-                let value = try? JSONParser.parse(body)
-                let elapsed = ContinuousClock.now - started
-                let held = Self.resident() - before
-                withExtendedLifetime(value) {}
-                let nanoseconds =
-                    Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-                let perByte = nanoseconds / Double(body.count)
-                row += String(format: "%7.1f ns %5.1fx", perByte, Double(held) / Double(body.count)).leftPad(16)
+                let process = Process()
+                let pipe = Pipe()
+                process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+                process.arguments = ["parsing", "-one", "\(index)", "-size", "\(mebibytes)"]
+                process.standardOutput = pipe
+                try process.run()
+                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                row += output.trimmingCharacters(in: .whitespacesAndNewlines).leftPad(16)
             }
             print(row)
         }
+    }
+
+    /// Parses one body of a shape and prints its ns per byte and memory factor.
+    static func measureOne(shape index: String, mebibytes: Int) throws {
+        guard let index = Int(index), Self.shapes.indices.contains(index) else { return }
+        let body = Self.shapes[index].make(mebibytes << 20)
+        let before = Self.resident()
+        let started = ContinuousClock.now
+        let value = try? JSONParser.parse(body)
+        let elapsed = ContinuousClock.now - started
+        let held = Self.resident() - before
+        withExtendedLifetime(value) {}
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        print(String(format: "%.1f ns %5.1fx", nanoseconds / Double(body.count), Double(held) / Double(body.count)))
     }
 }
 
