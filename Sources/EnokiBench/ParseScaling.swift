@@ -98,9 +98,11 @@ enum ParseScaling {
             sizes.append(size)
             size *= 2
         }
-        print("Parsing request bodies of every shape: ns per byte, and the memory the parsed value holds over the body's size")
-        print("(each in a process of its own; the memory is the growth of the resident set while parsing)")
-        print("shape".padding(toLength: 20, withPad: " ", startingAt: 0) + sizes.map { "\($0) MiB".leftPad(16) }.joined())
+        print("Parsing request bodies of every shape: ns per byte, and the memory the parsed value holds")
+        print("over the body's size (each in a process of its own: the growth of the resident set while parsing)")
+        print(
+            "shape".padding(toLength: 20, withPad: " ", startingAt: 0) + sizes.map { "\($0) MiB".leftPad(16) }.joined()
+        )
         for (index, shape) in Self.shapes.enumerated() {
             var row = shape.name.padding(toLength: 20, withPad: " ", startingAt: 0)
             for mebibytes in sizes {

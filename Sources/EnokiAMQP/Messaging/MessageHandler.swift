@@ -110,7 +110,7 @@ struct MessageHandler: Sendable {
     /// Publishes a consumer's result to `reply_to`, and settles the message: acknowledged once the broker has
     /// confirmed the reply; acknowledged too when the broker will never take the reply (larger than its
     /// `max_message_size`: sending it again would fail again); given back to its queue when the reply was lost,
-    /// once (``RPCReply/giveBack(_:error:from:)``).
+    /// once (``RPCReply/giveBack(_:error:logger:queueName:)``).
     private func reply(_ value: JSONValue, to replyTo: String, request: AMQPDelivery) async {
         let (body, contentType) = MessageBody.reply(
             value,
@@ -138,23 +138,7 @@ struct MessageHandler: Sendable {
             )
             try? request.ack()
         } catch {
-            if request.redelivered {
-                self.logger.error(
-                    "could not send a reply to a message delivered before; the message is dropped",
-                    metadata: [
-                        "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
-                    ]
-                )
-                try? request.reject(requeue: false)
-            } else {
-                self.logger.warning(
-                    "could not send a reply; the message goes back to its queue",
-                    metadata: [
-                        "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
-                    ]
-                )
-                try? request.reject(requeue: true)
-            }
+            RPCReply.giveBack(request, error: error, logger: self.logger, queueName: self.queueName)
         }
     }
 }

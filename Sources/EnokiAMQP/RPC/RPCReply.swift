@@ -124,7 +124,7 @@ enum RPCReply {
                 )
                 try? request.ack()
             case .failure(let error):
-                self.giveBack(request, error: error, from: replier)
+                self.giveBack(request, error: error, logger: replier.logger, queueName: replier.queueName)
             }
             replier.endpoint.replyFinished()
         }
@@ -147,18 +147,18 @@ enum RPCReply {
     ///
     /// Rejected rather than left unacknowledged: on a consumer channel that lives on, an unacknowledged request
     /// would hold a place in the prefetch window for ever and never reach an instance again.
-    static func giveBack(_ request: AMQPDelivery, error: any Error, from replier: Replier) {
+    static func giveBack(_ request: AMQPDelivery, error: any Error, logger: Logger, queueName: String) {
         if request.redelivered {
-            replier.logger.error(
-                "could not send a reply to a request delivered before; the request is dropped",
-                metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+            logger.error(
+                "could not send a reply to a message delivered before; the message is dropped",
+                metadata: ["queue": "\(queueName)", "error": "\(error)"]
             )
             try? request.reject(requeue: false)
             return
         }
-        replier.logger.warning(
-            "could not send a reply; the request goes back to its queue",
-            metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+        logger.warning(
+            "could not send a reply; the message goes back to its queue",
+            metadata: ["queue": "\(queueName)", "error": "\(error)"]
         )
         try? request.reject(requeue: true)
     }
