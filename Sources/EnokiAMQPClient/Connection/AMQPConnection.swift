@@ -214,7 +214,7 @@ public final class AMQPConnection: Sendable {
     /// Whether a publish would go out without waiting: the connection is open, its socket takes more bytes, and
     /// the broker has not blocked it.
     public var canPublishWithoutWaiting: Bool {
-        self.nioChannel.isWritable && self.status.isOpen && self.status.blockedReason == nil
+        self.nioChannel.isWritable && self.status.isOpenAndUnblocked
     }
 
     /// Waits until the connection is closed and returns why: ``AMQPError/Code-swift.struct/connectionClosed`` after

@@ -24,6 +24,8 @@ final class ConnectionStatus: Sendable {
     var closeError: AMQPError? { self.state.withLock { $0.closeError } }
 
     var blockedReason: String? { self.state.withLock { $0.blocked } }
+    /// Open, and not blocked by the broker: one look at the state.
+    var isOpenAndUnblocked: Bool { self.state.withLock { $0.closeError == nil && $0.blocked == nil } }
 
     /// When the connection was found closed, on its event loop.
     var closedAt: ContinuousClock.Instant? { self.state.withLock { $0.closedAt } }
