@@ -78,8 +78,8 @@ enum StageTimings {
         stages.append(("service: kombu type check", { _ = KombuEnvelope.firstUnknownType(in: parsedRequest) }))
         stages.append(("service: arguments bound", { _ = try signature.bind(args: [payload], kwargs: [:]) }))
         let bound = try signature.bind(args: [payload], kwargs: [:])
-        stages.append(("service: argument decoded", { _ = try bound.decode(0, as: JSONValue.self) }))
-        stages.append(("service: argument as String", { _ = try bound.decode(0, as: String.self) }))
+        stages.append(("service: argument decoded", { _ = try bound.value(0, as: JSONValue.self) }))
+        stages.append(("service: argument as String", { _ = try bound.value(0, as: String.self) }))
         stages.append(("service: result encoded", { _ = try JSONValueEncoder().encode(payload) }))
         stages.append(("service: context read", { _ = ContextHeaders.context(from: requestHeaders) }))
         stages.append(
@@ -210,7 +210,7 @@ enum StageTimings {
                 for _ in 0..<inFlight {
                     group.addTask {
                         for _ in 0..<(runs / inFlight) {
-                            _ = try await container.runWorker(method: "echo", arguments: arguments)
+                            _ = try await container.runWorker(method: "echo", RPCEntrypoint.self, input: arguments)
                         }
                     }
                 }

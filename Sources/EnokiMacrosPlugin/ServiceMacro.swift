@@ -121,8 +121,8 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
             }.joined(separator: ", ")
             let arguments = method.parameters.enumerated().map { index, parameter -> String in
                 let value =
-                    parameter.defaultValue.map { "arguments.decode(\(index), default: \($0) as \(parameter.type))" }
-                    ?? "arguments.decode(\(index), as: \(parameter.type).self)"
+                    parameter.defaultValue.map { "arguments.value(\(index), default: \($0) as \(parameter.type))" }
+                    ?? "arguments.value(\(index), as: \(parameter.type).self)"
                 return parameter.label.map { "\($0): \(value)" } ?? value
             }.joined(separator: ", ")
             var call = "service.\(method.swiftName)(\(arguments))"
@@ -156,6 +156,9 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
                 """
             )
         }
+        for method in model.customMethods {
+            lines.append(self.declaration(of: method))
+        }
         let extensionDecl: DeclSyntax = """
             extension \(type.trimmed): EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
             \(raw: access)static var serviceName: String { \(raw: literal(name)) }
@@ -175,6 +178,36 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
 }
 
 /// A Swift string literal for a text.
+extension ServiceMacro {
+    /// `service.http("GET", "/x", method: EnokiCore.ServiceMethod(…)) { (service, arguments) async throws -> R in … }`
+    static func declaration(of method: ServiceModel.CustomMethod) -> String {
+        let parameters = method.parameters.map { parameter in
+            let label = parameter.label.map(literal) ?? "nil"
+            return
+                "EnokiCore.ServiceMethod.Parameter(label: \(label), name: \(literal(parameter.name)), wireName: \(literal(parameter.wireName)), type: (\(parameter.type)).self, hasDefault: \(parameter.defaultValue != nil))"
+        }.joined(separator: ", ")
+        let returnType = method.returnType ?? "Void"
+        let description =
+            "EnokiCore.ServiceMethod(swiftName: \(literal(method.swiftName)), wireName: \(literal(method.wireName)), parameters: [\(parameters)], resultType: (\(returnType)).self)"
+        let arguments = method.parameters.enumerated().map { index, parameter -> String in
+            let value =
+                parameter.defaultValue.map { "arguments.value(\(index), default: \($0) as \(parameter.type))" }
+                ?? "arguments.value(\(index), as: (\(parameter.type)).self)"
+            return parameter.label.map { "\($0): \(value)" } ?? value
+        }.joined(separator: ", ")
+        var call = "service.\(method.swiftName)(\(arguments))"
+        if method.isAsync { call = "await " + call }
+        if method.isThrowing || !method.parameters.isEmpty { call = "try " + call }
+        let leading = method.arguments.isEmpty ? "" : method.arguments + ", "
+        let names = method.parameters.isEmpty ? "service, _" : "service, arguments"
+        return """
+            service.\(method.declaration)(\(leading)method: \(description)) { (\(names)) async throws -> \(returnType) in
+            \(call)
+            }
+            """
+    }
+}
+
 func literal(_ text: String) -> String {
     "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
 }

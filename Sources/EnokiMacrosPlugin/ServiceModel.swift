@@ -49,8 +49,27 @@ struct ServiceModel {
         var arguments: String
     }
 
+    /// A method marked by an entrypoint attribute the macro does not know, which an entrypoint module declares
+    /// (`@HTTP("GET", "/get/<int:value>")` from EnokiHTTP): the macro calls the declaration method named after the
+    /// attribute (`service.http(…)`) with the attribute's arguments, a `ServiceMethod` that describes the method,
+    /// and a closure that reads each parameter from the entrypoint's arguments by position
+    /// (`arguments.value(i, as: T.self)`).
+    struct CustomMethod {
+        /// The declaration method: the attribute's name in lower camel case.
+        var declaration: String
+        /// The attribute's arguments, as written.
+        var arguments: String
+        var swiftName: String
+        var wireName: String
+        var parameters: [Parameter]
+        var isAsync: Bool
+        var isThrowing: Bool
+        var returnType: String?
+    }
+
     var rpcMethods: [RPCMethod] = []
     var messageMethods: [MessageMethod] = []
+    var customMethods: [CustomMethod] = []
     var dependencies: [Dependency] = []
 
     /// The entrypoint attributes other than `@RPC`: the declaration each makes, the labels its leading unlabeled
@@ -86,6 +105,11 @@ struct ServiceModel {
                         let method = self.readMessageMethod(function, attribute: attribute, kind: kind, in: context)
                     {
                         model.messageMethods.append(method)
+                    }
+                }
+                for attribute in function.attributes.customEntrypoints {
+                    if let method = self.readCustom(function, attribute: attribute, in: context) {
+                        model.customMethods.append(method)
                     }
                 }
             } else if let variable = member.decl.as(VariableDeclSyntax.self) {
@@ -182,9 +206,49 @@ struct ServiceModel {
         attribute: AttributeSyntax,
         in context: some MacroExpansionContext
     ) -> RPCMethod? {
-        guard self.checkInstanceMethod(function, attribute: "RPC", in: context) else { return nil }
+        guard self.checkInstanceMethod(function, attribute: "RPC", in: context),
+            let (parameters, effects) = self.readParameters(function, in: context)
+        else { return nil }
         let swiftName = function.name.text
-        let wireName = attribute.firstStringArgument ?? snakeCase(swiftName)
+        return RPCMethod(
+            swiftName: swiftName,
+            wireName: attribute.firstStringArgument ?? snakeCase(swiftName),
+            parameters: parameters,
+            isAsync: effects.isAsync,
+            isThrowing: effects.isThrowing,
+            returnType: effects.returnType
+        )
+    }
+
+    private static func readCustom(
+        _ function: FunctionDeclSyntax,
+        attribute: AttributeSyntax,
+        in context: some MacroExpansionContext
+    ) -> CustomMethod? {
+        let name = attribute.simpleName
+        guard self.checkInstanceMethod(function, attribute: name, in: context),
+            let (parameters, effects) = self.readParameters(function, in: context)
+        else { return nil }
+        let arguments = (attribute.arguments?.as(LabeledExprListSyntax.self)).map { list in
+            list.map { $0.trimmedDescription.trimmingTrailingComma }.joined(separator: ", ")
+        }
+        return CustomMethod(
+            declaration: lowerCamelCase(name),
+            arguments: arguments ?? "",
+            swiftName: function.name.text,
+            wireName: snakeCase(function.name.text),
+            parameters: parameters,
+            isAsync: effects.isAsync,
+            isThrowing: effects.isThrowing,
+            returnType: effects.returnType
+        )
+    }
+
+    /// A method's parameters and effects, reporting parameters no entrypoint can pass (variadic, `inout`).
+    private static func readParameters(
+        _ function: FunctionDeclSyntax,
+        in context: some MacroExpansionContext
+    ) -> ([Parameter], (isAsync: Bool, isThrowing: Bool, returnType: String?))? {
         var parameters: [Parameter] = []
         for parameter in function.signature.parameterClause.parameters {
             if parameter.ellipsis != nil {
@@ -214,14 +278,7 @@ struct ServiceModel {
         if returnType == "Void" || returnType == "()" {
             returnType = nil
         }
-        return RPCMethod(
-            swiftName: swiftName,
-            wireName: wireName,
-            parameters: parameters,
-            isAsync: effects?.asyncSpecifier != nil,
-            isThrowing: effects?.throwsClause != nil,
-            returnType: returnType
-        )
+        return (parameters, (effects?.asyncSpecifier != nil, effects?.throwsClause != nil, returnType))
     }
 
     private static func propertyNameAndType(
@@ -317,7 +374,48 @@ extension AttributeListSyntax {
     }
 }
 
+extension AttributeListSyntax {
+    /// The attributes that mark entrypoints of other modules: every attribute whose name starts with a capital
+    /// letter, but the macro's own and Swift's.
+    var customEntrypoints: [AttributeSyntax] {
+        self.compactMap { element in
+            guard let attribute = element.as(AttributeSyntax.self) else { return nil }
+            let name = attribute.simpleName
+            guard let first = name.first, first.isUppercase, !notEntrypoints.contains(name), !name.hasSuffix("Actor")
+            else { return nil }
+            return attribute
+        }
+    }
+}
+
+/// Capitalised attributes that are not entrypoints: the macro's own (read on their own) and Swift's.
+private let notEntrypoints: Set<String> = [
+    "RPC", "EventHandler", "Timer", "Consume", "RPCProxy", "Dependency", "Service",
+    "Sendable", "MainActor", "IBAction", "IBSegueAction", "NSManaged", "Test",
+]
+
+/// An attribute's name in lower camel case, as its declaration method is named: `HTTP` → `http`,
+/// `EventHandler` → `eventHandler`, `URLFetch` → `urlFetch`.
+func lowerCamelCase(_ name: String) -> String {
+    let characters = Array(name)
+    var leading = 0
+    while leading < characters.count, characters[leading].isUppercase {
+        leading += 1
+    }
+    // In a run of capitals followed by lower case, the last capital starts the next word.
+    if leading > 1, leading < characters.count {
+        leading -= 1
+    }
+    return String(characters[..<leading]).lowercased() + String(characters[leading...])
+}
+
 extension AttributeSyntax {
+    /// The attribute's name without its module (`EnokiHTTP.HTTP` → `HTTP`).
+    var simpleName: String {
+        let name = self.attributeName.trimmedDescription
+        return name.split(separator: ".").last.map(String.init) ?? name
+    }
+
     /// The first argument when it is a plain string literal.
     var firstStringArgument: String? {
         guard let list = self.arguments?.as(LabeledExprListSyntax.self), let first = list.first,

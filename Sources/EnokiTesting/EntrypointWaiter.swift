@@ -14,7 +14,7 @@ import Synchronization
 /// let waiter = EntrypointWaiter(cluster.container(ServiceB.self), "handle_event")
 /// try await dispatch(…)
 /// let record = try await waiter.wait(timeout: .seconds(5))
-/// #expect(record.arguments.values.first == "payload")
+/// #expect(record.payload == "payload")
 /// ```
 public final class EntrypointWaiter<Service: ServiceDefinition>: Sendable {
     /// The waiter did not see the entrypoint fire in time.
@@ -120,6 +120,6 @@ public final class EntrypointWaiter<Service: ServiceDefinition>: Sendable {
 
     /// The next matching worker's result, or its error.
     public func result(timeout: Duration = .seconds(30)) async throws -> JSONValue {
-        try await self.wait(timeout: timeout).result.get()
+        try await self.wait(timeout: timeout).json()
     }
 }

@@ -60,7 +60,7 @@ struct QueueServer {
             try await rpc.shop.order("socks", 2)
             await rpc.close()
             let record = try await waiter.wait()
-            #expect(record.arguments.values == [["item": "socks", "count": 2]])
+            #expect(record.payload == ["item": "socks", "count": 2])
             #expect(record.context.data["user_id"] == 7)
             #expect(record.context.callIDStack.count == 3)
             #expect(record.context.callIDStack[1].hasPrefix("shop.order."))
@@ -68,7 +68,7 @@ struct QueueServer {
             // The default exchange, with a queue name as routing key.
             let inbox = cluster.waiter(Warehouse.self, "on_inbox")
             try await cluster.rpc.shop.to_queue("warehouse-inbox", [1, "two"] as JSONValue)
-            #expect(try await inbox.wait().arguments.values == [[1, "two"]])
+            #expect(try await inbox.wait().payload == [1, "two"])
         }
     }
 
@@ -167,7 +167,7 @@ struct QueueServer {
                 routingKey: "order.x",
                 in: cluster
             )
-            #expect(try await waiter.wait().arguments.values == [["item": "a", "count": 1]])
+            #expect(try await waiter.wait().payload == ["item": "a", "count": 1])
             let declared = try await channelQueueDepth(cluster, "warehouse-orders")
             #expect(declared == 0)
         }

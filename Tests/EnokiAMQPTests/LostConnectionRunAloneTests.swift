@@ -81,7 +81,7 @@ import Testing
                 return dispatch
             }
             try await dispatch.value
-            #expect(try await waiter.wait().arguments.values == [["item": "tea", "count": 2]])
+            #expect(try await waiter.wait().payload == ["item": "tea", "count": 2])
             await events.close()
         }
     }

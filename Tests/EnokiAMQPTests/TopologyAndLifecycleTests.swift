@@ -69,7 +69,7 @@ import Testing
             let events = try ClusterEventDispatcher(config: cluster.config)
             try await events.dispatch("alpha", "ordered", Order(item: "tea", count: 1))
             await events.close()
-            #expect(try await waiter.wait().arguments.values == [["item": "tea", "count": 1]])
+            #expect(try await waiter.wait().payload == ["item": "tea", "count": 1])
         }
     }
 

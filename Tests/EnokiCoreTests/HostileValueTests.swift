@@ -105,7 +105,7 @@ import Testing
         for value in values {
             let arguments = BoundArguments(signature: signature, values: [value])
             do {
-                let decoded = try arguments.decode(0, as: T.self)
+                let decoded = try arguments.value(0, as: T.self)
                 bound += 1
                 // What bound encodes again: to JSON, or to Nameko's UnserializableValueError.
                 _ = try? JSONValueEncoder().encode(decoded)

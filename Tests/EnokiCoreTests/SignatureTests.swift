@@ -25,7 +25,7 @@ import Testing
         #expect(bound.values == [.int(1), .string("two")])
         let defaulted = try self.echo.bind(args: [], kwargs: ["a": 1])
         #expect(defaulted.values == [.int(1), nil])
-        #expect(try defaulted.decode(1, default: "d") == "d")
+        #expect(try defaulted.value(1, default: "d") == "d")
     }
 
     @Test func missingArguments() {
@@ -53,7 +53,7 @@ import Testing
     @Test func mistypedArgumentsNameTheParameter() throws {
         let one = Signature("append_identifier", [.init("value")])
         let bound = try one.bind(args: [5], kwargs: [:])
-        let error = #expect(throws: RemoteError.self) { try bound.decode(0, as: String.self) }
+        let error = #expect(throws: RemoteError.self) { try bound.value(0, as: String.self) }
         #expect(error?.value == "append_identifier() argument 'value' must be str, not int")
         #expect(error?.excPath == "nameko.exceptions.IncorrectSignature")
     }

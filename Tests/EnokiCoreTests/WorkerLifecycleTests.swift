@@ -21,7 +21,7 @@ private struct RecordingProvider: DependencyProvider {
         return self.recorder
     }
     func workerSetup(_ worker: WorkerContext) async { self.recorder.record("setup") }
-    func workerResult(_ worker: WorkerContext, result: Result<JSONValue, any Error>) async {
+    func workerResult(_ worker: WorkerContext, result: Result<any Sendable, any Error>) async {
         self.recorder.record("result")
     }
     func workerTeardown(_ worker: WorkerContext) async { self.recorder.record("teardown") }
@@ -29,10 +29,11 @@ private struct RecordingProvider: DependencyProvider {
 
 /// An entrypoint that keeps its context, for the test to spawn workers through.
 private final class ManualEntrypoint: Entrypoint {
-    let context = Mutex<EntrypointContext?>(nil)
-    func setup(_ context: EntrypointContext) async throws { self.context.withLock { $0 = context } }
-    func start(_ context: EntrypointContext) async throws {}
-    var entrypointContext: EntrypointContext { self.context.withLock { $0! } }
+    typealias Input = Void
+    typealias Output = String
+    let context = Mutex<EntrypointContext<ManualEntrypoint>?>(nil)
+    func setup(_ context: EntrypointContext<ManualEntrypoint>) async throws { self.context.withLock { $0 = context } }
+    var entrypointContext: EntrypointContext<ManualEntrypoint> { self.context.withLock { $0! } }
 }
 
 /// The method waits while `gate` is closed, and counts its runs.
@@ -55,7 +56,7 @@ private struct Lifecycle: ServiceDefinition {
     nonisolated(unsafe) static var entrypoint = ManualEntrypoint()
     init(dependencies: WorkerDependencies) throws {}
     static func declare(_ service: inout ServiceDeclaration<Self>) {
-        service.entrypoint(Self.entrypoint, method: "work") { _, _ in
+        service.entrypoint(Self.entrypoint, method: "work") { (_, _: Void) in
             try await Self.gate.pass()
             return "done"
         }
@@ -80,7 +81,9 @@ private final class Flag: Sendable {
 /// The container's worker path with no broker: an entrypoint of its own hands work over as a transport's would.
 @Suite(.timeLimit(.minutes(1))) struct WorkerLifecycleTests {
     /// A fresh container with `max_workers`.
-    private func container(maxWorkers: Int) async throws -> (ServiceContainer<Lifecycle>, EntrypointContext) {
+    private func container(maxWorkers: Int) async throws -> (
+        ServiceContainer<Lifecycle>, EntrypointContext<ManualEntrypoint>
+    ) {
         Lifecycle.recorder = Recorder()
         Lifecycle.gate = Gate()
         Lifecycle.entrypoint = ManualEntrypoint()
@@ -96,62 +99,85 @@ private final class Flag: Sendable {
     struct Unreadable: Error {}
 
     @Test func lifecycle() async throws {
-        try await self.inputThatCannotBeReadRunsNoWorkerAndNoHook()
-        try await self.staleWorkIsSkipped()
+        try await self.workThatDoesNotRunTheMethodRunsNoHook()
+        try await self.runAwaitsTheResult()
+        try await self.aCallerCancelledBeforeItsWorkerStartedRunsNoWorker()
+        try await self.aSlotRunsTheMethodOnce()
         try await self.workDroppedAtStopIsGivenBackAtOnce()
         try await self.aKillEndsTheStopsWaitForAWorkerThatDoesNotEnd()
     }
 
-    func inputThatCannotBeReadRunsNoWorkerAndNoHook() async throws {
+    func workThatDoesNotRunTheMethodRunsNoHook() async throws {
         let (container, context) = try await self.container(maxWorkers: 2)
         let results = Recorder()
         let done = Counter()
-        context.spawnWorker(
-            reading: { throw Unreadable() },
-            handleResult: { _, result in
-                if case .failure(let error) = result { results.record("\(type(of: error))") }
-                done.add()
-            }
-        )
+        // Work whose message cannot be read answers it without running the method.
+        context.spawn { _ in
+            results.record("refused")
+            done.add()
+        }
         Lifecycle.gate.release()
-        context.spawnWorker(
-            reading: { WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: [])) },
-            handleResult: { _, result in
-                if case .success(let value) = result { results.record("\(value)") }
-                done.add()
-            }
-        )
+        context.spawn { slot in
+            if case .success(let value) = await slot.run(()) { results.record(value) }
+            done.add()
+        }
         while done.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(Set(results.all) == ["Unreadable", "\"done\""])
-        // One worker ran, with its hooks; the unreadable input ran none.
+        #expect(Set(results.all) == ["refused", "done"])
+        // One worker ran, with its hooks; the refused work ran none.
         try await Task.sleep(for: .milliseconds(50))
         #expect(Lifecycle.recorder.all == ["inject", "setup", "result", "teardown"])
         #expect(Lifecycle.gate.runs.count == 1)
         await container.stop()
     }
 
-    func staleWorkIsSkipped() async throws {
+    func runAwaitsTheResult() async throws {
         let (container, context) = try await self.container(maxWorkers: 1)
-        let handled = Counter()
-        let stale = Flag()
-        let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
-        // The first blocks the only slot; the second waits, and its channel closes meanwhile.
-        context.spawnWorker(reading: { input }, handleResult: { _, _ in handled.add() })
-        context.spawnWorker(reading: { input }, isStale: { stale.isSet }, handleResult: { _, _ in handled.add(10) })
-        while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
-        stale.set()
         Lifecycle.gate.release()
+        #expect(try await context.run(()) == "done")
+        // The testing toolkit's path reaches the same worker, by input type.
+        #expect(try await container.runWorker(method: "work", ManualEntrypoint.self, input: ()) == "done")
         await container.stop()
-        #expect(handled.count == 1)
+        // A stopped container takes no work.
+        await #expect(throws: EnokiError.self) { try await context.run(()) }
+    }
+
+    func aCallerCancelledBeforeItsWorkerStartedRunsNoWorker() async throws {
+        let (container, context) = try await self.container(maxWorkers: 1)
+        // The first holds the only slot; the second waits for it, and its caller goes away.
+        let first = Task { try await context.run(()) }
+        while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let second = Task { try await context.run(()) }
+        try await Task.sleep(for: .milliseconds(50))
+        second.cancel()
+        Lifecycle.gate.release()
+        await #expect(throws: CancellationError.self) { try await second.value }
+        #expect(try await first.value == "done")
+        await container.stop()
         #expect(Lifecycle.gate.runs.count == 1)
+    }
+
+    func aSlotRunsTheMethodOnce() async throws {
+        let (container, context) = try await self.container(maxWorkers: 1)
+        Lifecycle.gate.release()
+        let results = Recorder()
+        let done = Flag()
+        context.spawn { slot in
+            _ = await slot.run(())
+            if case .failure(let error) = await slot.run(()) { results.record("\(error)") }
+            done.set()
+        }
+        while !done.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(results.all.count == 1)
+        #expect(results.all.first?.contains("twice") == true)
+        #expect(Lifecycle.gate.runs.count == 1)
+        await container.stop()
     }
 
     func workDroppedAtStopIsGivenBackAtOnce() async throws {
         let (container, context) = try await self.container(maxWorkers: 1)
         let givenBack = Counter()
-        let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
         for _ in 0..<4 {
-            context.spawnWorker(reading: { input }, giveBack: { givenBack.add() }, handleResult: { _, _ in })
+            context.spawn(giveBack: { givenBack.add() }) { slot in _ = await slot.run(()) }
         }
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         let stopping = Task { await container.stop() }
@@ -162,14 +188,13 @@ private final class Flag: Sendable {
         await stopping.value
         #expect(givenBack.count == 3)
         // A stopped container takes no work, and says so.
-        let accepted = context.spawnWorker(reading: { input }, handleResult: { _, _ in })
+        let accepted = context.spawn { _ in }
         #expect(!accepted)
     }
 
     func aKillEndsTheStopsWaitForAWorkerThatDoesNotEnd() async throws {
         let (container, context) = try await self.container(maxWorkers: 1)
-        let input = WorkerInput(arguments: BoundArguments(signature: Signature("work"), values: []))
-        context.spawnWorker(reading: { input }, handleResult: { _, _ in })
+        context.spawn { slot in _ = await slot.run(()) }
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         let runner = ServiceRunner(
             containers: [container],
@@ -181,6 +206,60 @@ private final class Flag: Sendable {
         let inTime = await runner.stop(within: .milliseconds(300))
         #expect(!inTime)
         Lifecycle.gate.release()
+    }
+}
+
+/// A shared extension that entrypoints of several services register with in `setup`: a web server's route table.
+private final class Registry: SharedExtension {
+    let names = Mutex<[String]>([])
+    /// What each entrypoint saw registered when it started.
+    let seenAtStart = Mutex<[[String]]>([])
+    func stop() async {}
+}
+
+private struct RegisteringEntrypoint: Entrypoint {
+    typealias Input = Void
+    typealias Output = Void
+    func setup(_ context: EntrypointContext<RegisteringEntrypoint>) async throws {
+        let registry = context.container.shared.get(Registry.self) { Registry() }
+        // Later containers register later: setUp must finish for all before any starts.
+        try await Task.sleep(for: .milliseconds(context.container.serviceName == "first" ? 0 : 50))
+        registry.names.withLock { $0.append(context.container.serviceName) }
+    }
+    func start(_ context: EntrypointContext<RegisteringEntrypoint>) async throws {
+        let registry = context.container.shared.get(Registry.self) { Registry() }
+        let names = registry.names.withLock { $0.sorted() }
+        registry.seenAtStart.withLock { $0.append(names) }
+    }
+}
+
+private struct FirstService: ServiceDefinition {
+    static let serviceName = "first"
+    init(dependencies: WorkerDependencies) throws {}
+    static func declare(_ service: inout ServiceDeclaration<Self>) {
+        service.entrypoint(RegisteringEntrypoint(), method: "a") { _, _ in }
+    }
+}
+
+private struct SecondService: ServiceDefinition {
+    static let serviceName = "second"
+    init(dependencies: WorkerDependencies) throws {}
+    static func declare(_ service: inout ServiceDeclaration<Self>) {
+        service.entrypoint(RegisteringEntrypoint(), method: "b") { _, _ in }
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct RunnerStartTests {
+    @Test func everyEntrypointOfTheRunnerIsSetUpBeforeAnyStarts() async throws {
+        let runner = try ServiceRunner(
+            services: [FirstService.self, SecondService.self],
+            config: EnokiConfig(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        try await runner.start()
+        let registry = runner.shared.get(Registry.self) { Registry() }
+        #expect(registry.seenAtStart.withLock { $0 } == [["first", "second"], ["first", "second"]])
+        await runner.stop()
     }
 }
 

@@ -85,6 +85,86 @@ final class EntrypointMacroTests: XCTestCase {
         )
     }
 
+    /// An attribute the macro does not know is an entrypoint of another module: it becomes a call of the
+    /// declaration method of the same name, with a description of the method and its parameters read by position.
+    func testAttributesOfOtherModulesAreDeclared() {
+        assertMacroExpansion(
+            """
+            @Service("web")
+            struct Web {
+                @HTTP("GET", "/get/<int:value>")
+                func getMethod(_ request: WebRequest, value: Int) -> String { "" }
+
+                @EnokiHTTP.HTTP("POST", "/post", expectedErrors: [Bad.self])
+                @MainActor
+                func doPost(_ request: WebRequest, limit: Int = 3) async throws {}
+
+                @Nightly
+                func sweep() {}
+            }
+            """,
+            expandedSource: """
+                struct Web {
+                    func getMethod(_ request: WebRequest, value: Int) -> String { "" }
+
+                    @EnokiHTTP.HTTP("POST", "/post", expectedErrors: [Bad.self])
+                    @MainActor
+                    func doPost(_ request: WebRequest, limit: Int = 3) async throws {}
+                    func sweep() {}
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+
+                    }
+                }
+
+                extension Web: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "web"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.http("GET", "/get/<int:value>", method: EnokiCore.ServiceMethod(swiftName: "getMethod", wireName: "get_method", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "value", name: "value", wireName: "value", type: (Int).self, hasDefault: false)], resultType: (String).self)) { (service, arguments) async throws -> String in
+                            try service.getMethod(arguments.value(0, as: (WebRequest).self), value: arguments.value(1, as: (Int).self))
+                        }
+                        service.http("POST", "/post", expectedErrors: [Bad.self], method: EnokiCore.ServiceMethod(swiftName: "doPost", wireName: "do_post", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "limit", name: "limit", wireName: "limit", type: (Int).self, hasDefault: true)], resultType: (Void).self)) { (service, arguments) async throws -> Void in
+                            try await service.doPost(arguments.value(0, as: (WebRequest).self), limit: arguments.value(1, default: 3 as Int))
+                        }
+                        service.nightly(method: EnokiCore.ServiceMethod(swiftName: "sweep", wireName: "sweep", parameters: [], resultType: (Void).self)) { (service, _) async throws -> Void in
+                            service.sweep()
+                        }
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            // The test harness knows macros by their plain names and leaves the qualified attribute in place.
+            macros: self.macros.merging(["HTTP": MarkerMacro.self, "Nightly": MarkerMacro.self]) { $1 }
+        )
+    }
+
+    func testAttributeNamesBecomeDeclarationNames() {
+        XCTAssertEqual(lowerCamelCase("HTTP"), "http")
+        XCTAssertEqual(lowerCamelCase("EventHandler"), "eventHandler")
+        XCTAssertEqual(lowerCamelCase("URLFetch"), "urlFetch")
+        XCTAssertEqual(lowerCamelCase("Nightly"), "nightly")
+    }
+
     func testMistakesAreReported() {
         assertMacroExpansion(
             """

@@ -125,7 +125,7 @@ final class ServiceMacroTests: XCTestCase {
                         service.dependency("y", EnokiAMQP.RPCProxy("service_y"))
                         service.dependency("config", ConfigProvider())
                         service.rpc("remote_method", parameters: [.init("value"), .init("user_id", hasDefault: true)]) { service, arguments in
-                            try await service.remoteMethod(arguments.decode(0, as: String.self), userID: arguments.decode(1, default: 7 as Int))
+                            try await service.remoteMethod(arguments.value(0, as: String.self), userID: arguments.value(1, default: 7 as Int))
                         }
                     }
 

@@ -43,7 +43,7 @@ struct Record: Codable {
 /// Binds and decodes a request's arguments as the typed methods would, and encodes what decoded again.
 func bindAndDecode(_ arguments: BoundArguments) {
     func roundTrip<T: Codable>(_ type: T.Type, _ index: Int) {
-        guard index < arguments.values.count, let value = try? arguments.decode(index, as: T.self) else { return }
+        guard index < arguments.values.count, let value = try? arguments.value(index, as: T.self) else { return }
         if let encoded = try? JSONValueEncoder().encode(value) {
             _ = JSONWriter.bytes(encoded)
         }

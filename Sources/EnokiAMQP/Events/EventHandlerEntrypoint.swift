@@ -15,6 +15,11 @@ import Synchronization
 /// `requeueOnError`, in which case a failed event goes back to the queue. A payload that cannot be read is
 /// logged with the queue and the reason, and dropped.
 public final class EventHandlerEntrypoint: Entrypoint {
+    /// A worker takes the message's payload.
+    public typealias Input = JSONValue
+    /// A worker gives back its result as JSON (`null` when it returns nothing).
+    public typealias Output = JSONValue
+
     /// The service whose events are handled.
     public let sourceService: String
     /// The event type.
@@ -56,7 +61,12 @@ public final class EventHandlerEntrypoint: Entrypoint {
     /// The handler's queue, once set up.
     public var queue: QueueSpec? { self.state.withLock { $0.queue } }
 
-    public func setup(_ context: EntrypointContext) async throws {
+    /// The payload from Python-style arguments: the first positional argument, or the only keyword argument.
+    public func input(args: [JSONValue], kwargs: JSONObject) throws -> JSONValue {
+        try MessageBody.payload(args: args, kwargs: kwargs)
+    }
+
+    public func setup(_ context: EntrypointContext<EventHandlerEntrypoint>) async throws {
         let queue = try EventHandlerQueue.queue(
             source: self.sourceService,
             eventType: self.eventType,
@@ -84,7 +94,7 @@ public final class EventHandlerEntrypoint: Entrypoint {
         self.state.withLock { $0 = (endpoint, queue) }
     }
 
-    public func start(_ context: EntrypointContext) async throws {
+    public func start(_ context: EntrypointContext<EventHandlerEntrypoint>) async throws {
         try await self.state.withLock { $0.endpoint }?.start()
     }
 
@@ -125,9 +135,9 @@ extension ServiceDeclaration {
             requeueOnError: requeueOnError,
             wantsText: Payload.self == String.self
         )
-        self.entrypoint(entrypoint, method: name) { service, arguments in
-            try await perform(service, try arguments.decode(0, as: Payload.self))
-            return .null
+        self.entrypoint(entrypoint, method: name) { service, payload in
+            try await perform(service, try MessageBody.argument(payload, of: name, as: Payload.self))
+            return JSONValue.null
         }
     }
 }

@@ -20,6 +20,11 @@ import Synchronization
 /// `reply_to` and `correlation_id`). A raw-text request gets a string result as raw text; anything else is JSON.
 /// A method that throws sends no reply.
 public final class ConsumeEntrypoint: Entrypoint {
+    /// A worker takes the message's payload.
+    public typealias Input = JSONValue
+    /// A worker gives back its result as JSON (`null` when it returns nothing), which a consumer that replies sends to `reply_to`.
+    public typealias Output = JSONValue
+
     /// The queue consumed.
     public let queue: QueueSpec
     /// Whether a message whose worker failed goes back to the queue.
@@ -52,7 +57,12 @@ public final class ConsumeEntrypoint: Entrypoint {
         self.replies = replies
     }
 
-    public func setup(_ context: EntrypointContext) async throws {
+    /// The payload from Python-style arguments: the first positional argument, or the only keyword argument.
+    public func input(args: [JSONValue], kwargs: JSONObject) throws -> JSONValue {
+        try MessageBody.payload(args: args, kwargs: kwargs)
+    }
+
+    public func setup(_ context: EntrypointContext<ConsumeEntrypoint>) async throws {
         let endpoint = try ServiceEndpoint.of(context.container)
         let handler = MessageHandler(
             kind: "consumer",
@@ -82,7 +92,7 @@ public final class ConsumeEntrypoint: Entrypoint {
         self.endpoint.withLock { $0 = endpoint }
     }
 
-    public func start(_ context: EntrypointContext) async throws {
+    public func start(_ context: EntrypointContext<ConsumeEntrypoint>) async throws {
         try await self.endpoint.withLock { $0 }?.start()
     }
 
@@ -116,9 +126,9 @@ extension ServiceDeclaration {
             prefetchCount: prefetchCount,
             wantsText: Payload.self == String.self
         )
-        self.entrypoint(entrypoint, method: name) { service, arguments in
-            try await perform(service, try arguments.decode(0, as: Payload.self))
-            return .null
+        self.entrypoint(entrypoint, method: name) { service, payload in
+            try await perform(service, try MessageBody.argument(payload, of: name, as: Payload.self))
+            return JSONValue.null
         }
     }
 
@@ -145,8 +155,8 @@ extension ServiceDeclaration {
             wantsText: Payload.self == String.self,
             replies: true
         )
-        self.entrypoint(entrypoint, method: name) { service, arguments in
-            try RPCResult.encode(try await perform(service, try arguments.decode(0, as: Payload.self)))
+        self.entrypoint(entrypoint, method: name) { service, payload in
+            try RPCResult.encode(try await perform(service, try MessageBody.argument(payload, of: name, as: Payload.self)))
         }
     }
 }

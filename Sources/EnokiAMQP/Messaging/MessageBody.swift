@@ -35,6 +35,21 @@ enum MessageBody {
             || base.isEmpty
     }
 
+    /// A payload from Python-style arguments, as the testing toolkit's hook passes them: the first positional
+    /// argument, or the only keyword argument.
+    static func payload(args: [JSONValue], kwargs: JSONObject) throws(RemoteError) -> JSONValue {
+        if args.count == 1, kwargs.isEmpty { return args[0] }
+        if args.isEmpty, kwargs.count == 1, let member = kwargs.first(where: { _ in true }) { return member.value }
+        throw .incorrectSignature(
+            "a handler takes exactly one argument, the payload (\(args.count) positional, \(kwargs.count) keyword given)"
+        )
+    }
+
+    /// A payload decoded as the method's parameter, with the error a bound argument would give.
+    static func argument<T: Decodable>(_ payload: JSONValue, of methodName: String, as type: T.Type) throws -> T {
+        try BoundArguments(signature: Signature(methodName, [.init("payload")]), values: [payload]).value(0, as: T.self)
+    }
+
     /// The payload a worker gets.
     static func payload(of delivery: AMQPDelivery, wantsText: Bool) -> Result<JSONValue, Unreadable> {
         if let problem = delivery.problem {

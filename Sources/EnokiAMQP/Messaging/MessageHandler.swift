@@ -19,14 +19,14 @@ import NIOCore
 /// - A consumer that replies publishes its result to the message's `reply_to` queue through the default exchange,
 ///   with the message's correlation id, and acknowledges once the broker has confirmed the reply.
 /// - A worker killed with its container acknowledges nothing: the message goes back to its queue.
-struct MessageHandler: Sendable {
+struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Output == JSONValue {
     /// What kind of entrypoint this is, for log lines ("event handler", "consumer").
     var kind: String
     var queueName: String
     var requeueOnError: Bool
     var wantsText: Bool
     var replies: Bool
-    var context: EntrypointContext
+    var context: EntrypointContext<E>
     var transport: AMQPTransport
 
     var logger: Logger { self.context.container.logger }
@@ -39,33 +39,27 @@ struct MessageHandler: Sendable {
 
     /// Runs on the event loop: hands the delivery, unread, to a worker.
     func handle(_ delivery: AMQPDelivery) {
-        let accepted = self.context.spawnWorker(
-            reading: { try self.read(delivery) },
-            isStale: { !delivery.channel.isOpen },
-            giveBack: { try? delivery.reject(requeue: true) },
-            handleResult: { _, result in await self.settle(delivery, result: result) }
-        )
+        let accepted = self.context.spawn(giveBack: { try? delivery.reject(requeue: true) }) { slot in
+            guard delivery.channel.isOpen else {
+                // The broker delivers the message again elsewhere: settling it here would settle it twice.
+                self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(self.context.methodName)"])
+                return
+            }
+            let result: Result<JSONValue, any Error>
+            switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
+            case .success(let payload):
+                let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+                result = await slot.run(payload, contextData: data, parentStack: parentStack)
+            case .failure(let unreadable):
+                // Refused before any worker: no dependency, hook or observer hears of it.
+                result = .failure(Unreadable(reason: unreadable.reason))
+            }
+            await self.settle(delivery, result: result)
+        }
         if !accepted {
             // The container is stopping: give the message back for another instance.
             try? delivery.reject(requeue: true)
         }
-    }
-
-    /// Runs in the worker's task: the payload and the context, or why the message cannot be read.
-    func read(_ delivery: AMQPDelivery) throws -> WorkerInput {
-        let payload: JSONValue
-        switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
-        case .success(let value):
-            payload = value
-        case .failure(let unreadable):
-            throw Unreadable(reason: unreadable.reason)
-        }
-        let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-        let arguments = BoundArguments(
-            signature: Signature(self.context.methodName, [.init("payload")]),
-            values: [payload]
-        )
-        return WorkerInput(arguments: arguments, contextData: data, parentStack: parentStack)
     }
 
     private func settle(_ delivery: AMQPDelivery, result: Result<JSONValue, any Error>) async {

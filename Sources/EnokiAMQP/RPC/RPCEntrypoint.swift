@@ -12,10 +12,13 @@ import Synchronization
 /// or the `@RPC` macro. When the container stops, the RPC queue's consumer is cancelled, so that no new request
 /// arrives while running workers finish.
 public final class RPCEntrypoint: Entrypoint {
+    /// A worker takes the request's arguments, bound to the method's signature.
+    public typealias Input = BoundArguments
+    /// A worker gives back the result as JSON.
+    public typealias Output = JSONValue
+
     /// The method's signature on the wire.
     public let rpcSignature: Signature
-
-    public var signature: Signature? { self.rpcSignature }
     private let endpoint = Mutex<ServiceEndpoint?>(nil)
 
     /// An entrypoint for a method with this signature.
@@ -23,13 +26,18 @@ public final class RPCEntrypoint: Entrypoint {
         self.rpcSignature = signature
     }
 
-    public func setup(_ context: EntrypointContext) async throws {
+    /// Binds Python-style arguments to the method's signature, as a request's are.
+    public func input(args: [JSONValue], kwargs: JSONObject) throws -> BoundArguments {
+        try self.rpcSignature.bind(args: args, kwargs: kwargs)
+    }
+
+    public func setup(_ context: EntrypointContext<RPCEntrypoint>) async throws {
         let endpoint = try ServiceEndpoint.of(context.container)
         endpoint.registerRPC(RPCServer.Method(signature: self.rpcSignature, context: context))
         self.endpoint.withLock { $0 = endpoint }
     }
 
-    public func start(_ context: EntrypointContext) async throws {
+    public func start(_ context: EntrypointContext<RPCEntrypoint>) async throws {
         try await self.endpoint.withLock { $0 }?.start()
     }
 
@@ -47,7 +55,7 @@ extension ServiceDeclaration {
     ///
     /// ```swift
     /// service.rpc("append_identifier", parameters: [.init("value"), .init("suffix", hasDefault: true)]) { service, arguments in
-    ///     service.appendIdentifier(try arguments.decode(0), suffix: try arguments.decode(1, default: "y"))
+    ///     service.appendIdentifier(try arguments.value(0), suffix: try arguments.value(1, default: "y"))
     /// }
     /// ```
     ///

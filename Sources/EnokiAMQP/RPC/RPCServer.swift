@@ -26,7 +26,7 @@ struct RPCServer: Sendable {
     /// A method the server serves.
     struct Method: Sendable {
         var signature: Signature
-        var context: EntrypointContext
+        var context: EntrypointContext<RPCEntrypoint>
     }
 
     let endpoint: ServiceEndpoint
@@ -34,7 +34,7 @@ struct RPCServer: Sendable {
     let channel: AMQPChannel
     /// The context workers of requests for unknown methods run in (to answer them); any method's, since the
     /// methods of a container share its workers.
-    private let anyContext: EntrypointContext
+    private let anyContext: EntrypointContext<RPCEntrypoint>
 
     init(endpoint: ServiceEndpoint, methods: [String: Method], channel: AMQPChannel) {
         precondition(!methods.isEmpty, "an RPC server serves at least one method")
@@ -81,14 +81,23 @@ struct RPCServer: Sendable {
         let methodName =
             routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
         let context = self.methods[methodName]?.context ?? self.anyContext
-        let accepted = context.spawnWorker(
-            reading: { try self.read(delivery, methodName: methodName) },
-            isStale: { !delivery.channel.isOpen },
-            giveBack: { try? delivery.reject(requeue: true) },
-            handleResult: { _, result in
-                await RPCReply.send(result, to: replyTo, request: delivery, from: self.replier)
+        let accepted = context.spawn(giveBack: { try? delivery.reject(requeue: true) }) { slot in
+            guard delivery.channel.isOpen else {
+                // The broker delivers the request again elsewhere: answering it here would answer it twice.
+                self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
+                return
             }
-        )
+            let result: Result<JSONValue, any Error>
+            switch self.read(delivery, methodName: methodName) {
+            case .success(let arguments):
+                let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+                result = await slot.run(arguments, contextData: data, parentStack: parentStack)
+            case .failure(let refusal):
+                // Refused before any worker: no dependency, hook or observer hears of it.
+                result = .failure(refusal)
+            }
+            await RPCReply.send(result, to: replyTo, request: delivery, from: self.replier)
+        }
         if !accepted {
             // The container is stopping: give the request back for another instance.
             try? delivery.reject(requeue: true)
@@ -99,12 +108,11 @@ struct RPCServer: Sendable {
         RPCReply.Replier(endpoint: self.endpoint, queueName: self.queueName)
     }
 
-    /// Runs in the worker's task: the request's arguments and context, or the error to answer it with.
-    func read(_ delivery: AMQPDelivery, methodName: String) throws -> WorkerInput {
+    /// Runs in the worker's task: the request's arguments, or the refusal to answer it with.
+    func read(_ delivery: AMQPDelivery, methodName: String) -> Result<BoundArguments, RPCReply.Refusal> {
         switch Self.check(delivery, methodName: methodName, methods: self.methods) {
         case .success(let arguments):
-            let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-            return WorkerInput(arguments: arguments, contextData: data, parentStack: parentStack)
+            return .success(arguments)
         case .failure(let error):
             self.logger.info(
                 "bad RPC request answered with an error",
@@ -113,7 +121,7 @@ struct RPCServer: Sendable {
                     "error": "\(error.excType): \(WireText.loggable(error.value))",
                 ]
             )
-            throw RPCReply.Refusal(error: error)
+            return .failure(RPCReply.Refusal(error: error))
         }
     }
 

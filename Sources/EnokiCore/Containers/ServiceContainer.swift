@@ -9,7 +9,11 @@ import Synchronization
 public protocol ServiceContainerProtocol: AnyObject, Sendable {
     /// The service's name.
     var serviceName: String { get }
-    /// Sets up every extension, then starts them.
+    /// Sets up every entrypoint and dependency (entrypoints register with the runner's shared extensions). A
+    /// runner sets up all its containers before it starts any, so that a shared extension (a web server) starts
+    /// once with everything registered. Runs once; later calls wait for the first.
+    func setUp() async throws
+    /// Sets up (when not done yet), then starts the dependencies, then the entrypoints. Runs once.
     func start() async throws
     /// Stops gracefully: entrypoints stop taking work, running workers finish (and reply, and ack), then the
     /// dependencies stop.
@@ -20,22 +24,16 @@ public protocol ServiceContainerProtocol: AnyObject, Sendable {
 }
 
 /// Runs one service: its entrypoints, a worker for each piece of work they take (at most `max_workers` at a
-/// time), and its dependency providers, with Nameko's container lifecycle.
+/// time), and its dependency providers, with Nameko's container lifecycle (nameko-wire §12).
 ///
 /// Workers run on Swift's default executor, never on an event loop. A worker gets a new service instance with
-/// its dependencies, runs the method with the worker's ``WorkerContext`` as ``WorkerContext/current``, hands the
-/// result to its entrypoint (which replies and acknowledges), and then runs the dependencies' result and
-/// teardown hooks.
+/// its dependencies, runs the method with the worker's ``WorkerContext`` as ``WorkerContext/current``, gives its
+/// result to its entrypoint (which replies, acknowledges, answers the request), and then the dependencies' result
+/// and teardown hooks run. Every kind of entrypoint shares this path; each chooses the type of its workers' input
+/// and output.
 public final class ServiceContainer<Service: ServiceDefinition>: ServiceContainerProtocol {
-    /// A finished worker: its context, its arguments and its result.
-    public struct WorkerRecord: Sendable {
-        /// The worker's context.
-        public var context: WorkerContext
-        /// The arguments it ran with.
-        public var arguments: BoundArguments
-        /// Its result or error.
-        public var result: Result<JSONValue, any Error>
-    }
+    /// A finished worker: its context, its input and its result.
+    public typealias WorkerRecord = EnokiCore.WorkerRecord
 
     /// Something to tell about each finished worker (the testing toolkit's entrypoint waiter).
     public typealias WorkerObserver = @Sendable (WorkerRecord) -> Void
@@ -43,13 +41,10 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     /// The container's context, shared with its extensions.
     public let context: ContainerContext
     private let declaration: ServiceDeclaration<Service>
-    private let methods: [String: ServiceDeclaration<Service>.Method]
-    private let pool: WorkerPool
-    private let observers = Mutex<[UInt64: WorkerObserver]>([:])
-    /// How many observers there are, so that a worker with none to tell takes no lock.
-    private let observerCount = Atomic<Int>(0)
-    private let observerCounter = Atomic<UInt64>(0)
-    private let started = Atomic<Bool>(false)
+    private let entrypoints: [BoundEntrypoint]
+    private let runtime: WorkerRuntime
+    private let setUpOnce = SharedOperation<Bool>()
+    private let startOnce = SharedOperation<Bool>()
     private let killed = Atomic<Bool>(false)
 
     /// The service's name.
@@ -73,76 +68,68 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         self.declaration = declaration
         var logger = logger
         logger[metadataKey: "service"] = "\(Service.serviceName)"
-        self.context = ContainerContext(
+        let context = ContainerContext(
             serviceName: Service.serviceName,
             config: config,
             logger: logger,
             shared: shared
         )
-        var methods: [String: ServiceDeclaration<Service>.Method] = [:]
-        for entry in declaration.entrypoints {
-            methods[entry.methodName] = entry.method
+        self.context = context
+        let runtime = WorkerRuntime(context: context, dependencies: declaration.dependencies)
+        self.runtime = runtime
+        self.entrypoints = declaration.entrypoints.map { $0.bind(context, runtime) }
+    }
+
+    public func setUp() async throws {
+        _ = try await self.setUpOnce.value {
+            self.context.logger.debug("setting up container")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for entrypoint in self.entrypoints {
+                    group.addTask { try await entrypoint.setup() }
+                }
+                for provider in self.declaration.dependencies {
+                    let context = self.context
+                    group.addTask { try await provider.base.setup(context) }
+                }
+                try await group.waitForAll()
+            }
+            return true
         }
-        self.methods = methods
-        let holder = JobRunnerHolder()
-        self.pool = WorkerPool(limit: config.maxWorkers) { job in await holder.run?(job) }
-        holder.run = { [unowned self] job in await self.execute(job) }
-    }
-
-    private final class JobRunnerHolder: @unchecked Sendable {
-        // @unchecked: written once in the container's initialiser, before the pool can run any job.
-        var run: (@Sendable (WorkerJob) async -> Void)?
-    }
-
-    /// The context an entrypoint of `methodName` gets.
-    public func entrypointContext(for methodName: String) -> EntrypointContext {
-        EntrypointContext(container: self.context, methodName: methodName, pool: self.pool)
     }
 
     public func start() async throws {
-        guard !self.started.exchange(true, ordering: .relaxed) else { return }
-        let logger = self.context.logger
-        logger.debug("setting up container")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for entry in self.declaration.entrypoints {
-                let context = self.entrypointContext(for: entry.methodName)
-                group.addTask { try await entry.entrypoint.setup(context) }
+        try await self.setUp()
+        _ = try await self.startOnce.value {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for provider in self.declaration.dependencies {
+                    group.addTask { try await provider.base.start() }
+                }
+                try await group.waitForAll()
             }
-            for provider in self.declaration.dependencies {
-                let context = self.context
-                group.addTask { try await provider.base.setup(context) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for entrypoint in self.entrypoints {
+                    group.addTask { try await entrypoint.start() }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            self.context.logger.debug("container started")
+            return true
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for provider in self.declaration.dependencies {
-                group.addTask { try await provider.base.start() }
-            }
-            try await group.waitForAll()
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for entry in self.declaration.entrypoints {
-                let context = self.entrypointContext(for: entry.methodName)
-                group.addTask { try await entry.entrypoint.start(context) }
-            }
-            try await group.waitForAll()
-        }
-        logger.debug("container started")
     }
 
     public func stop() async {
         let logger = self.context.logger
         logger.debug("stopping container")
         await withTaskGroup(of: Void.self) { group in
-            for entry in self.declaration.entrypoints {
-                group.addTask { await entry.entrypoint.stop() }
+            for entrypoint in self.entrypoints {
+                group.addTask { await entrypoint.stop() }
             }
         }
-        let dropped = self.pool.stopAccepting()
+        let dropped = self.runtime.pool.stopAccepting()
         if dropped > 0 {
             logger.info("\(dropped) message(s) not started go back to their queues")
         }
-        await self.pool.waitUntilIdle()
+        await self.runtime.pool.waitUntilIdle()
         guard !self.killed.load(ordering: .acquiring) else {
             // Killed while stopping: the kill has stopped the dependencies.
             return
@@ -158,13 +145,13 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     public func kill() async {
         guard !self.killed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         let logger = self.context.logger
-        let active = self.pool.activeCount
-        logger.info("killing \(Service.serviceName): \(active) active worker(s)")
-        self.pool.stopAccepting()
-        self.pool.cancelAll()
+        let pool = self.runtime.pool
+        logger.info("killing \(Service.serviceName): \(pool.activeCount) active worker(s)")
+        pool.stopAccepting()
+        pool.cancelAll()
         await withTaskGroup(of: Void.self) { group in
-            for entry in self.declaration.entrypoints {
-                group.addTask { await entry.entrypoint.kill() }
+            for entrypoint in self.entrypoints {
+                group.addTask { await entrypoint.kill() }
             }
             for provider in self.declaration.dependencies {
                 group.addTask { await provider.base.kill() }
@@ -172,46 +159,60 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
         }
     }
 
-    /// Runs the method of `methodName` in a worker as if its entrypoint had fired, and returns its result:
-    /// the testing toolkit's entrypoint hook.
+    /// Runs a method in a worker as if its entrypoint had fired, giving it Python-style arguments (Nameko's
+    /// `entrypoint_hook`), and returns what it gave back as JSON (``WorkerOutput/json(_:)``).
     ///
-    /// - Throws: The worker's error, or ``EnokiError`` when the container takes no more work.
-    public func runWorker(
-        method methodName: String,
-        arguments: BoundArguments,
-        contextData: JSONObject = [:]
-    ) async throws -> JSONValue {
-        let context = self.entrypointContext(for: methodName)
-        return try await withCheckedThrowingContinuation { continuation in
-            let accepted = context.spawnWorker(arguments: arguments, contextData: contextData) { _, result in
-                continuation.resume(with: result)
-            }
-            if !accepted {
-                continuation.resume(
-                    throwing: EnokiError(.containerStopped, "\(Service.serviceName) takes no more work")
-                )
-            }
-        }
-    }
-
-    /// Runs a method in a worker as if its entrypoint had fired, binding Python-style arguments to its signature
-    /// (Nameko's `entrypoint_hook`).
+    /// An RPC method binds the arguments to its signature; an event handler or a consumer takes the first as its
+    /// payload; a timer takes none.
     ///
-    /// - Throws: `IncorrectSignature` when the arguments do not fit, or the worker's error.
+    /// - Throws: `IncorrectSignature` when the arguments do not fit; the worker's error; ``EnokiError`` when the
+    ///   method has no entrypoint, when its entrypoint takes no Python-style arguments (use
+    ///   ``runWorker(method:_:input:contextData:)``), or when the container takes no more work.
     public func runWorker(
         method methodName: String,
         args: [JSONValue] = [],
         kwargs: JSONObject = [:],
         contextData: JSONObject = [:]
     ) async throws -> JSONValue {
-        let arguments: BoundArguments
-        if let signature = self.declaration.signature(of: methodName) {
-            arguments = try signature.bind(args: args, kwargs: kwargs)
-        } else {
-            let signature = Signature(methodName, args.indices.map { .init("arg\($0)") })
-            arguments = BoundArguments(signature: signature, values: args)
+        var refusal: (any Error)?
+        for entrypoint in self.entrypoints where entrypoint.methodName == methodName {
+            let run: @Sendable (JSONObject) async throws -> any Sendable
+            do {
+                run = try entrypoint.prepare(args, kwargs)
+            } catch let error as EnokiError where error.code == .serviceDefinition {
+                refusal = error
+                continue
+            }
+            return try WorkerOutput.json(try await run(contextData))
         }
-        return try await self.runWorker(method: methodName, arguments: arguments, contextData: contextData)
+        throw refusal ?? EnokiError(.serviceDefinition, "\(Service.serviceName) has no entrypoint \(methodName)")
+    }
+
+    /// Runs a method in a worker of the entrypoint of type `type`, with an input of the entrypoint's own type (an
+    /// HTTP request), and returns what it gave back.
+    ///
+    /// - Throws: The worker's error; ``EnokiError`` when the method has no entrypoint of that type or the container
+    ///   takes no more work.
+    public func runWorker<E: Entrypoint>(
+        method methodName: String,
+        _ type: E.Type,
+        input: E.Input,
+        contextData: JSONObject = [:]
+    ) async throws -> E.Output {
+        guard let context = self.entrypointContext(for: methodName, type) else {
+            throw EnokiError(.serviceDefinition, "\(Service.serviceName) has no \(E.self) for \(methodName)")
+        }
+        return try await context.run(input, contextData: contextData)
+    }
+
+    /// The context of the entrypoint of type `type` of a method, as the container gave it to the entrypoint.
+    public func entrypointContext<E: Entrypoint>(for methodName: String, _ type: E.Type) -> EntrypointContext<E>? {
+        for entrypoint in self.entrypoints where entrypoint.methodName == methodName {
+            if let context = entrypoint.context as? EntrypointContext<E> {
+                return context
+            }
+        }
+        return nil
     }
 
     /// The methods that have entrypoints.
@@ -220,90 +221,11 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     /// Adds an observer told about every finished worker; returns a token to remove it with.
     @discardableResult
     public func observeWorkers(_ observer: @escaping WorkerObserver) -> UInt64 {
-        let id = self.observerCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        self.observers.withLock { observers in
-            observers[id] = observer
-            self.observerCount.store(observers.count, ordering: .releasing)
-        }
-        return id
+        self.runtime.observe(observer)
     }
 
     /// Removes an observer.
     public func removeObserver(_ id: UInt64) {
-        self.observers.withLock { observers in
-            observers.removeValue(forKey: id)
-            self.observerCount.store(observers.count, ordering: .releasing)
-        }
-    }
-
-    private func execute(_ job: WorkerJob) async {
-        let logger = self.context.logger
-        if job.isStale() {
-            logger.debug("work from a closed channel skipped", metadata: ["method": "\(job.methodName)"])
-            return
-        }
-        let input: WorkerInput
-        do {
-            input = try job.read()
-        } catch {
-            // Refused before any worker: no dependency, hook or observer hears of it.
-            await job.handleResult(self.worker(for: job, input: nil), .failure(error))
-            return
-        }
-        let worker = self.worker(for: job, input: input)
-        var resolved: [String: any Sendable] = [:]
-        var result: Result<JSONValue, any Error>
-        do {
-            for provider in self.declaration.dependencies {
-                resolved[provider.name] = try await provider.dependency(for: worker)
-            }
-            for provider in self.declaration.dependencies {
-                await provider.base.workerSetup(worker)
-            }
-            guard let method = self.methods[job.methodName] else {
-                throw RemoteError.methodNotFound(job.methodName)
-            }
-            let dependencies = WorkerDependencies(worker: worker, values: resolved)
-            result = await WorkerContext.$current.withValue(worker) {
-                do {
-                    let service = try Service(dependencies: dependencies)
-                    return .success(try await method(service, input.arguments))
-                } catch {
-                    return .failure(error)
-                }
-            }
-        } catch {
-            result = .failure(error)
-        }
-        if case .failure(let error) = result, !(error is CancellationError) {
-            if error is RemoteError {
-                logger.info("worker raised", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
-            } else {
-                logger.error("error handling worker", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
-            }
-        }
-        await job.handleResult(worker, result)
-        for provider in self.declaration.dependencies {
-            await provider.base.workerResult(worker, result: result)
-        }
-        for provider in self.declaration.dependencies {
-            await provider.base.workerTeardown(worker)
-        }
-        guard self.observerCount.load(ordering: .acquiring) > 0 else { return }
-        let observers = self.observers.withLock { Array($0.values) }
-        let record = WorkerRecord(context: worker, arguments: input.arguments, result: result)
-        for observer in observers {
-            observer(record)
-        }
-    }
-
-    private func worker(for job: WorkerJob, input: WorkerInput?) -> WorkerContext {
-        WorkerContext(
-            serviceName: Service.serviceName,
-            methodName: job.methodName,
-            parentStack: input?.parentStack ?? [],
-            data: input?.contextData ?? [:],
-            parentCallsTracked: self.context.parentCallsTracked
-        )
+        self.runtime.removeObserver(id)
     }
 }

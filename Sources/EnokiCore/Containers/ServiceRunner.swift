@@ -63,6 +63,14 @@ public final class ServiceRunner: Service, Sendable {
     /// Starts every container, and logs `services started: …` once all of them serve.
     public func start() async throws {
         self.logger.info("starting services: \(self.serviceNames.joined(separator: ", "))")
+        // Every container is set up before any starts, so that an extension shared by several (the web server)
+        // starts once, with every entrypoint registered.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for container in self.containers {
+                group.addTask { try await container.setUp() }
+            }
+            try await group.waitForAll()
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for container in self.containers {
                 group.addTask { try await container.start() }

@@ -5,14 +5,11 @@
 import DequeModule
 import Synchronization
 
-/// One piece of work for a worker: which method, how to read its input, and what to do with the result
-/// (``EntrypointContext/spawnWorker(reading:isStale:giveBack:handleResult:)``).
+/// One piece of work for a worker (``EntrypointContext/spawn(giveBack:_:)``): what to run in the worker's task,
+/// and how to give the work back when a stopping container drops it before it started.
 struct WorkerJob: Sendable {
-    var methodName: String
-    var read: @Sendable () throws -> WorkerInput
-    var isStale: @Sendable () -> Bool
     var giveBack: @Sendable () -> Void
-    var handleResult: @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
+    var run: @Sendable () async -> Void
 }
 
 /// Runs a container's workers, at most `limit` at a time (`max_workers`), shared by all its entrypoints.
@@ -35,11 +32,9 @@ final class WorkerPool: Sendable {
     }
 
     private let state: Mutex<State>
-    private let run: @Sendable (WorkerJob) async -> Void
 
-    init(limit: Int, run: @escaping @Sendable (WorkerJob) async -> Void) {
+    init(limit: Int) {
         self.state = Mutex(State(limit: max(limit, 1)))
-        self.run = run
     }
 
     /// Starts the job now if a slot is free, or queues it; `false` when the pool no longer accepts work.
@@ -67,7 +62,7 @@ final class WorkerPool: Sendable {
 
     private func start(_ job: WorkerJob, id: UInt64) {
         let task = Task(executorPreference: globalConcurrentExecutor) {
-            await self.run(job)
+            await job.run()
             self.finished(id)
         }
         self.state.withLock { state in

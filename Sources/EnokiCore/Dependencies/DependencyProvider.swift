@@ -35,8 +35,9 @@ public protocol DependencyProvider: Sendable {
     func dependency(for worker: WorkerContext) async throws -> Dependency
     /// Runs after injection, before the worker's method.
     func workerSetup(_ worker: WorkerContext) async
-    /// Runs with the worker's result or error, after its entrypoint has handled it.
-    func workerResult(_ worker: WorkerContext, result: Result<JSONValue, any Error>) async
+    /// Runs with the worker's result or error, after its entrypoint has handled it. The result is of the
+    /// entrypoint's `Output` type: a ``JSONValue`` for RPC, a response for HTTP.
+    func workerResult(_ worker: WorkerContext, result: Result<any Sendable, any Error>) async
     /// Runs last for each worker.
     func workerTeardown(_ worker: WorkerContext) async
 }
@@ -47,7 +48,7 @@ extension DependencyProvider {
     public func stop() async {}
     public func kill() async {}
     public func workerSetup(_ worker: WorkerContext) async {}
-    public func workerResult(_ worker: WorkerContext, result: Result<JSONValue, any Error>) async {}
+    public func workerResult(_ worker: WorkerContext, result: Result<any Sendable, any Error>) async {}
     public func workerTeardown(_ worker: WorkerContext) async {}
 }
 

@@ -3,125 +3,61 @@
 //===----------------------------------------------------------------------===//
 
 /// Starts workers of a service in answer to something outside it: an RPC request, an event, a timer tick, an
-/// HTTP request, a message on a queue.
+/// HTTP request, a message on a queue (Nameko's `Entrypoint`, nameko-wire §12).
 ///
-/// The container calls ``setup(_:)`` when it starts (declare queues, bind ports), then ``start(_:)`` once every
-/// extension is set up, ``stop()`` when it stops gracefully (stop taking new work; running workers finish), and
-/// ``kill()`` when it is killed. To run the service's method, an entrypoint calls
-/// ``EntrypointContext/spawnWorker(reading:isStale:giveBack:handleResult:)`` (or, with arguments at hand,
-/// ``EntrypointContext/spawnWorker(arguments:contextData:parentStack:handleResult:)``).
+/// An entrypoint chooses what its workers take and give back: an RPC worker takes ``BoundArguments`` and returns
+/// a ``JSONValue``; an HTTP worker takes a request and returns a response; a timer's takes and returns nothing.
+/// Everything else is the container's and the same for every entrypoint: the worker's ``WorkerContext``, the
+/// dependencies and their hooks, `max_workers`, the graceful stop and the testing toolkit's hooks.
+///
+/// The container calls ``setup(_:)`` when it starts (register with a shared server or broker connection), then
+/// ``start(_:)`` once every extension of every container of the runner is set up, ``stop()`` when it stops
+/// gracefully (take no new work; running workers finish) and ``kill()`` when it is killed. To run the service's
+/// method, an entrypoint either awaits ``EntrypointContext/run(_:contextData:parentStack:)`` (from a task that
+/// may wait, such as an HTTP request's), or, from an event loop, hands work to
+/// ``EntrypointContext/spawn(giveBack:_:)``, which reads the message and runs the method in the worker's
+/// own task.
+///
+/// A service declares an entrypoint with ``ServiceDeclaration/entrypoint(_:method:perform:)``, usually through a
+/// declaration method of the entrypoint's module (`service.rpc(…)`, `service.http(…)`) that an attribute of the
+/// `@Service` macro calls.
 public protocol Entrypoint: Sendable {
-    /// Prepares the entrypoint.
-    func setup(_ context: EntrypointContext) async throws
-    /// Starts taking work.
-    func start(_ context: EntrypointContext) async throws
+    /// What a worker of this entrypoint takes: the method's arguments, read from the message or request.
+    associatedtype Input: Sendable
+    /// What the method gives back to the entrypoint: the reply, the response.
+    associatedtype Output: Sendable
+
+    /// Prepares the entrypoint: registers what it serves with the shared extensions it uses.
+    func setup(_ context: EntrypointContext<Self>) async throws
+    /// Starts taking work, after every extension of the runner is set up.
+    func start(_ context: EntrypointContext<Self>) async throws
     /// Stops taking new work.
     func stop() async
     /// Stops at once.
     func kill() async
-    /// The method's signature on the wire, for entrypoints that bind arguments to one (RPC); `nil` for those that
-    /// pass one payload (events, messages).
-    var signature: Signature? { get }
+    /// Whether an error the method threw is one the entrypoint expects (Nameko's `expected_exceptions`): it is
+    /// logged as a warning rather than an error.
+    func isExpected(_ error: any Error) -> Bool
+    /// The input a worker gets from Python-style arguments, as the testing toolkit's entrypoint hook passes them
+    /// (`hook.call(args: […], kwargs: […])`).
+    ///
+    /// - Throws: `IncorrectSignature` when the arguments do not fit; ``EnokiError`` when this entrypoint's workers
+    ///   cannot be given their input so (then call ``ServiceContainer/runWorker(method:_:input:contextData:)``
+    ///   with an input of the entrypoint's own type).
+    func input(args: [JSONValue], kwargs: JSONObject) throws -> Input
 }
 
 extension Entrypoint {
-    public var signature: Signature? { nil }
-    public func setup(_ context: EntrypointContext) async throws {}
+    public func setup(_ context: EntrypointContext<Self>) async throws {}
+    public func start(_ context: EntrypointContext<Self>) async throws {}
     public func stop() async {}
     public func kill() async {}
-}
+    public func isExpected(_ error: any Error) -> Bool { false }
 
-/// What an entrypoint gets from its container: the container's context and a way to run workers of its method.
-public struct EntrypointContext: Sendable {
-    /// The container.
-    public let container: ContainerContext
-    /// The method the entrypoint runs, by its wire name.
-    public let methodName: String
-    let pool: WorkerPool
-
-    init(container: ContainerContext, methodName: String, pool: WorkerPool) {
-        self.container = container
-        self.methodName = methodName
-        self.pool = pool
-    }
-
-    /// Runs the entrypoint's method in a new worker, as soon as the container has a free worker slot.
-    ///
-    /// The worker gets its own service instance with its dependencies, runs the method, and then calls
-    /// `handleResult` with the result or error (send the reply, ack the message), before the dependencies'
-    /// `workerResult` and `workerTeardown` hooks run. It never runs on an event loop.
-    ///
-    /// - Parameters:
-    ///   - arguments: The method's arguments.
-    ///   - contextData: The context data that came with the request.
-    ///   - parentStack: The call-id stack that came with the request.
-    ///   - handleResult: What to do with the result.
-    /// - Returns: `false` when the container is stopping and takes no new work; the caller should give the work
-    ///   back (requeue the message).
-    @discardableResult
-    public func spawnWorker(
-        arguments: BoundArguments,
-        contextData: JSONObject = [:],
-        parentStack: [String] = [],
-        handleResult: @escaping @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
-    ) -> Bool {
-        let input = WorkerInput(arguments: arguments, contextData: contextData, parentStack: parentStack)
-        return self.spawnWorker(reading: { input }, handleResult: handleResult)
-    }
-
-    /// Runs the entrypoint's method in a new worker whose input is read in the worker's own task: an entrypoint
-    /// called on an event loop hands the message over as it came, and its body is parsed and its arguments bound
-    /// off the event loop, at most `max_workers` at a time.
-    ///
-    /// - Parameters:
-    ///   - read: Reads the worker's input from the message. When it throws (a body that does not parse, arguments
-    ///     that do not fit), no worker runs: no dependency is made and no hook or observer hears of it, as in
-    ///     Nameko, where such a message is refused before any worker; `handleResult` gets the error, to answer or
-    ///     drop the message.
-    ///   - isStale: Whether the work is no longer worth doing when its turn comes (its message came on a channel
-    ///     that has closed since, so that the broker delivers it again elsewhere); stale work is skipped and nothing
-    ///     is called.
-    ///   - giveBack: Gives the work back at once (requeues its message) when a stopping container drops it before
-    ///     it started.
-    ///   - handleResult: What to do with the result, or with the error `read` threw.
-    /// - Returns: `false` when the container is stopping and takes no new work; the caller should give the work
-    ///   back (requeue the message).
-    @discardableResult
-    public func spawnWorker(
-        reading read: @escaping @Sendable () throws -> WorkerInput,
-        isStale: @escaping @Sendable () -> Bool = { false },
-        giveBack: @escaping @Sendable () -> Void = {},
-        handleResult: @escaping @Sendable (WorkerContext, Result<JSONValue, any Error>) async -> Void
-    ) -> Bool {
-        self.pool.submit(
-            WorkerJob(
-                methodName: self.methodName,
-                read: read,
-                isStale: isStale,
-                giveBack: giveBack,
-                handleResult: handleResult
-            )
+    public func input(args: [JSONValue], kwargs: JSONObject) throws -> Input {
+        throw EnokiError(
+            .serviceDefinition,
+            "\(Self.self) workers take a \(Input.self), not Python-style arguments; run them with runWorker(method:_:input:)"
         )
-    }
-
-    /// How many workers are running or waiting for a slot.
-    public var activeWorkers: Int { self.pool.activeCount }
-}
-
-/// What a worker reads from the message that started it: the method's arguments, and the context data and call-id
-/// stack that came with them.
-public struct WorkerInput: Sendable {
-    /// The method's arguments.
-    public var arguments: BoundArguments
-    /// The context data that came with the message.
-    public var contextData: JSONObject
-    /// The call-id stack that came with the message.
-    public var parentStack: [String]
-
-    /// An input.
-    public init(arguments: BoundArguments, contextData: JSONObject = [:], parentStack: [String] = []) {
-        self.arguments = arguments
-        self.contextData = contextData
-        self.parentStack = parentStack
     }
 }

@@ -38,14 +38,10 @@ public protocol ServiceDefinition: Sendable {
 
 /// A service's entrypoints and dependencies, as its ``ServiceDefinition/declare(_:)`` lists them.
 public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
-    /// A method's body: given a service instance and the bound arguments, run the method and return its
-    /// result as JSON.
-    public typealias Method = @Sendable (Service, BoundArguments) async throws -> JSONValue
-
+    /// One declared entrypoint, not yet bound to a container.
     struct EntrypointEntry: Sendable {
         var methodName: String
-        var entrypoint: any Entrypoint
-        var method: Method
+        var bind: @Sendable (ContainerContext, WorkerRuntime) -> BoundEntrypoint
     }
 
     private(set) var entrypoints: [EntrypointEntry] = []
@@ -53,15 +49,33 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
 
     init() {}
 
-    /// Adds an entrypoint that runs `method` under the wire name `methodName`.
+    /// Adds an entrypoint that runs `perform` under the wire name `methodName`: each worker gets a new service
+    /// instance and the entrypoint's input, and gives back the entrypoint's output.
     ///
-    /// Several entrypoints may run the same method (an RPC method that is also an event handler).
-    public mutating func entrypoint(
-        _ entrypoint: some Entrypoint,
+    /// Several entrypoints may run the same method (an RPC method that is also an event handler). Entrypoint
+    /// modules wrap this in a declaration method of their own (`service.rpc(…)`, `service.http(…)`), which is what
+    /// the `@Service` macro calls for an attribute of the same name.
+    public mutating func entrypoint<E: Entrypoint>(
+        _ entrypoint: E,
         method methodName: String,
-        perform method: @escaping Method
+        perform: @escaping @Sendable (Service, E.Input) async throws -> E.Output
     ) {
-        self.entrypoints.append(EntrypointEntry(methodName: methodName, entrypoint: entrypoint, method: method))
+        self.entrypoints.append(
+            EntrypointEntry(methodName: methodName) { container, runtime in
+                BoundEntrypoint(
+                    entrypoint: entrypoint,
+                    context: EntrypointContext(
+                        container: container,
+                        methodName: methodName,
+                        entrypoint: entrypoint,
+                        runtime: runtime,
+                        invoke: { dependencies, input in
+                            try await perform(try Service(dependencies: dependencies), input)
+                        }
+                    )
+                )
+            }
+        )
     }
 
     /// Adds a dependency: each worker's instance gets the provider's value under `name`.
@@ -87,11 +101,6 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
     /// The declared dependencies and their providers, in order.
     public var dependencyProviders: [(name: String, provider: any DependencyProvider)] {
         self.dependencies.map { ($0.name, $0.base) }
-    }
-
-    /// The signature of a method, from the first of its entrypoints that has one.
-    public func signature(of methodName: String) -> Signature? {
-        self.entrypoints.first { $0.methodName == methodName && $0.entrypoint.signature != nil }?.entrypoint.signature
     }
 
     /// The names of the declared dependencies.

@@ -119,7 +119,7 @@ public struct BoundArguments: Sendable {
     /// - Throws: ``RemoteError`` `IncorrectSignature` saying which argument has the wrong type
     ///   (`append_identifier() argument 'value' must be str, not int`), or that a parameter without a default got
     ///   no value.
-    public func decode<T: Decodable>(_ index: Int, as type: T.Type = T.self) throws(RemoteError) -> T {
+    public func value<T: Decodable>(_ index: Int, as type: T.Type = T.self) throws(RemoteError) -> T {
         guard let value = self.values[index] else {
             throw .incorrectSignature(
                 "\(self.signature.methodName)() missing 1 required positional argument: '\(self.signature.parameters[index].name)'"
@@ -129,7 +129,7 @@ public struct BoundArguments: Sendable {
     }
 
     /// Decodes a parameter's value, or returns the default when the caller left it out.
-    public func decode<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T
+    public func value<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T
     {
         guard let value = self.values[index] else {
             return defaultValue()

@@ -19,6 +19,11 @@ import Synchronization
 /// The timer is not cluster-aware: every running instance of the service fires it. It follows the runner's
 /// ``TimerClock`` (tests install a clock they drive).
 public final class TimerEntrypoint: Entrypoint {
+    /// A run takes nothing.
+    public typealias Input = Void
+    /// A run gives back nothing.
+    public typealias Output = Void
+
     /// The time between runs.
     public let interval: Duration
     /// Whether the first run happens at once rather than after one interval.
@@ -34,7 +39,9 @@ public final class TimerEntrypoint: Entrypoint {
         self.eager = eager
     }
 
-    public func start(_ context: EntrypointContext) async throws {
+    public func input(args: [JSONValue], kwargs: JSONObject) throws -> Void {}
+
+    public func start(_ context: EntrypointContext<TimerEntrypoint>) async throws {
         let clock = TimerClock.of(context.container).clock
         let task = Task { await self.run(context, clock: clock) }
         self.task.withLock { $0 = task }
@@ -50,7 +57,7 @@ public final class TimerEntrypoint: Entrypoint {
         self.task.withLock { $0 }?.cancel()
     }
 
-    private func run<C: Clock<Duration>>(_ context: EntrypointContext, clock: C) async {
+    private func run<C: Clock<Duration>>(_ context: EntrypointContext<TimerEntrypoint>, clock: C) async {
         let start = clock.now
         var run = self.eager ? 0 : 1
         while !Task.isCancelled {
@@ -68,19 +75,16 @@ public final class TimerEntrypoint: Entrypoint {
     }
 
     /// Runs the method in a worker and waits for it to finish; `false` when the container takes no more work.
-    private static func tick(_ context: EntrypointContext) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let accepted = context.spawnWorker(
-                arguments: BoundArguments(signature: Signature(context.methodName), values: [])
-            ) {
-                _,
-                _ in
-                continuation.resume(returning: true)
-            }
-            if !accepted {
-                continuation.resume(returning: false)
-            }
-        }
+    /// A run that throws has been logged by the container; the timer goes on.
+    private static func tick(_ context: EntrypointContext<TimerEntrypoint>) async -> Bool {
+        do {
+            try await context.run(())
+        } catch let error as EnokiError where error.code == .containerStopped {
+            return false
+        } catch is CancellationError {
+            return false
+        } catch {}
+        return true
     }
 }
 
@@ -98,7 +102,6 @@ extension ServiceDeclaration {
     ) {
         self.entrypoint(TimerEntrypoint(interval: interval, eager: eager), method: name) { service, _ in
             try await perform(service)
-            return .null
         }
     }
 

@@ -1,0 +1,161 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Synchronization
+
+/// What an entrypoint gets from its container: the container's context, and two ways to run workers of its
+/// method.
+///
+/// - ``run(_:contextData:parentStack:)`` waits for a free worker slot, runs the method and returns what it gave
+///   back: for entrypoints whose callers can wait in a task of their own (an HTTP request, a timer).
+/// - ``spawn(giveBack:_:)`` never waits, so that an entrypoint called on an event loop (a delivery from the
+///   broker) can hand its message over as it came: the work runs in the worker's own task, off the event loop,
+///   at most `max_workers` at a time; it reads the message there, runs the method through the ``WorkerSlot`` it
+///   is given, and answers (replies, acknowledges).
+///
+/// Either way the worker gets a new service instance with its dependencies and runs with its ``WorkerContext`` as
+/// ``WorkerContext/current``; after the entrypoint has handled the result, the dependencies' `workerResult` and
+/// `workerTeardown` hooks run and the testing toolkit's observers hear of it.
+public struct EntrypointContext<E: Entrypoint>: Sendable {
+    /// The container.
+    public let container: ContainerContext
+    /// The method the entrypoint runs, by its wire name.
+    public let methodName: String
+    let entrypoint: E
+    let runtime: WorkerRuntime
+    let invoke: WorkerRuntime.Invoke<E>
+
+    init(
+        container: ContainerContext,
+        methodName: String,
+        entrypoint: E,
+        runtime: WorkerRuntime,
+        invoke: @escaping WorkerRuntime.Invoke<E>
+    ) {
+        self.container = container
+        self.methodName = methodName
+        self.entrypoint = entrypoint
+        self.runtime = runtime
+        self.invoke = invoke
+    }
+
+    /// Runs the method in a worker as soon as the container has a free slot, and returns what it gave back.
+    ///
+    /// When the calling task is cancelled before the worker started, the worker does not start; once it has
+    /// started, it runs to its end (as in Nameko, a caller who goes away does not stop a worker).
+    ///
+    /// - Parameters:
+    ///   - input: The worker's input.
+    ///   - contextData: The context data that came with the request.
+    ///   - parentStack: The call-id stack that came with the request.
+    /// - Throws: The method's error; ``EnokiError`` with code ``EnokiError/Code-swift.struct/containerStopped``
+    ///   when the container is stopping and takes no new work; `CancellationError` when cancelled before the
+    ///   worker started.
+    public func run(_ input: E.Input, contextData: JSONObject = [:], parentStack: [String] = []) async throws
+        -> E.Output
+    {
+        let cancelled = CancelFlag()
+        let methodName = self.methodName
+        let serviceName = self.container.serviceName
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<E.Output, any Error>) in
+                let accepted = self.spawn(
+                    giveBack: {
+                        continuation.resume(throwing: EnokiError.stopped(serviceName, methodName))
+                    },
+                    { slot in
+                        if cancelled.isSet {
+                            continuation.resume(throwing: CancellationError())
+                            return
+                        }
+                        continuation.resume(
+                            with: await slot.run(input, contextData: contextData, parentStack: parentStack)
+                        )
+                    }
+                )
+                if !accepted {
+                    continuation.resume(throwing: EnokiError.stopped(serviceName, methodName))
+                }
+            }
+        } onCancel: {
+            cancelled.set()
+        }
+    }
+
+    /// Hands work to a worker: it runs in a task of its own as soon as the container has a free slot, in order,
+    /// and never on the caller's thread, so that an entrypoint may call this from an event loop.
+    ///
+    /// The work reads its input (parse the body, bind the arguments; when that fails it answers the error itself
+    /// and does not run the method: no dependency is made and no hook or observer hears of it, as in Nameko,
+    /// where such a message is refused before any worker), calls ``WorkerSlot/run(_:contextData:parentStack:)``
+    /// once, and handles the result (reply, acknowledge). Work that is no longer worth doing when its turn comes
+    /// (its message came on a channel that has closed since) returns without running the method.
+    ///
+    /// - Parameters:
+    ///   - giveBack: Gives the work back at once (requeues its message) when a stopping container drops it before
+    ///     it started.
+    ///   - work: The work.
+    /// - Returns: `false` when the container is stopping and takes no new work; the caller should give the work
+    ///   back (requeue the message).
+    @discardableResult
+    public func spawn(
+        giveBack: @escaping @Sendable () -> Void = {},
+        _ work: @escaping @Sendable (WorkerSlot<E>) async -> Void
+    ) -> Bool {
+        self.runtime.submit(giveBack: giveBack) { run in
+            await work(WorkerSlot(context: self, run: run))
+        }
+    }
+
+    /// How many workers of the container are running or waiting for a slot.
+    public var activeWorkers: Int { self.runtime.pool.activeCount }
+}
+
+/// The worker slot that work handed to ``EntrypointContext/spawn(giveBack:_:)`` runs in.
+public struct WorkerSlot<E: Entrypoint>: Sendable {
+    let context: EntrypointContext<E>
+    let run: WorkerRuntime.Run
+
+    /// Runs the method once in this slot: makes the worker's context, its dependencies and its service instance,
+    /// runs the method, and returns its result or error.
+    ///
+    /// The dependencies' `workerResult` and `workerTeardown` hooks run once the work has handled the result (when
+    /// the work returns). A second call is an error.
+    ///
+    /// - Parameters:
+    ///   - input: The worker's input.
+    ///   - contextData: The context data that came with the message.
+    ///   - parentStack: The call-id stack that came with the message.
+    public func run(_ input: E.Input, contextData: JSONObject = [:], parentStack: [String] = []) async -> Result<
+        E.Output, any Error
+    > {
+        await self.context.runtime.execute(
+            self.run,
+            methodName: self.context.methodName,
+            entrypoint: self.context.entrypoint,
+            input: input,
+            contextData: contextData,
+            parentStack: parentStack,
+            invoke: self.context.invoke
+        )
+    }
+
+    /// The context of the entrypoint the slot belongs to.
+    public var entrypointContext: EntrypointContext<E> { self.context }
+}
+
+/// Set once, read from any thread.
+final class CancelFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { self.value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { self.value.load(ordering: .acquiring) }
+}
+
+extension EnokiError {
+    static func stopped(_ serviceName: String, _ methodName: String) -> EnokiError {
+        EnokiError(.containerStopped, "\(serviceName) is stopping and takes no more work (\(methodName))")
+    }
+}
