@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
         .library(name: "EnokiTesting", targets: ["EnokiTesting"]),
+        .library(name: "EnokiHTTP", targets: ["EnokiHTTP"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki", targets: ["EnokiTool"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
@@ -32,6 +33,12 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/swiftlang/swift-syntax.git", "600.0.0"..<"604.0.0"),
+        // HTTP entrypoints only (EnokiHTTP): services without HTTP do not build them. No traits: swift-configuration
+        // and the external loading of OpenAPI documents are not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // The AMQP 0-9-1 codec: bytes in, frames out. No I/O.
@@ -106,6 +113,23 @@ let package = Package(
             ]
         ),
         .target(name: "EnokiMacros", dependencies: ["EnokiMacrosPlugin", "EnokiCore", "EnokiAMQP"]),
+        // HTTP entrypoints on Hummingbird: werkzeug rules, Nameko's return forms and errors, typed routes, OpenAPI.
+        .target(
+            name: "EnokiHTTP",
+            dependencies: [
+                "EnokiCore",
+                "EnokiMacrosPlugin",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "EnokiHTTPTests", dependencies: ["EnokiHTTP", "EnokiCore"]),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
         // `enoki`: call services, dispatch events, show config.
@@ -114,7 +138,7 @@ let package = Package(
             dependencies: ["Enoki", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The Swift twins of the example services of Nameko's documentation.
-        .executableTarget(name: "EnokiExamples", dependencies: ["Enoki"]),
+        .executableTarget(name: "EnokiExamples", dependencies: ["Enoki", "EnokiHTTP"]),
         // The testing toolkit for service authors.
         .target(
             name: "EnokiTesting",

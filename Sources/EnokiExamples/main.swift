@@ -8,6 +8,7 @@ import Enoki
 //
 //   enoki-examples run greet_service serviceA serviceB service_x service_y --broker amqp://guest:guest@127.0.0.1
 //   enoki-examples run service_a service_b listener service rpc_server
+//   enoki-examples run http_service advanced_http_service http_exceptions_service
 await ServiceCommandLine.main(services: [
     GreetService.self,
     ServiceA.self,
@@ -19,4 +20,7 @@ await ServiceCommandLine.main(services: [
     ListenerService.self,
     TimerService.self,
     RPCQueueServer.self,
+    HttpService.self,
+    AdvancedHttpService.self,
+    HttpExceptionsService.self,
 ])

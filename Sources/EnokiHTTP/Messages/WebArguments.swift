@@ -1,0 +1,88 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+public import EnokiCore
+
+/// What an HTTP method's parameters are read from, by position (the `@Service` macro reads each with
+/// ``value(_:as:)``):
+///
+/// - a parameter of type ``WebRequest`` gets the request;
+/// - a parameter named as a variable of the rule (by its label, or its name) gets the variable's converted value
+///   (`<int:value>` → `value: Int`);
+/// - the one other parameter, if any, gets the JSON body decoded into its type; a body that does not decode is a
+///   ``BadRequest`` (400) that says why.
+public struct WebArguments: Sendable {
+    /// The request.
+    public let request: WebRequest
+    /// The method's description.
+    public let method: ServiceMethod
+
+    /// The arguments of a request for a method.
+    public init(request: WebRequest, method: ServiceMethod) {
+        self.request = request
+        self.method = method
+    }
+
+    /// The value of the parameter at `index`.
+    public func value<T>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        if let request = self.request as? T { return request }
+        let parameter = self.method.parameters[index]
+        if let value = self.pathValue(parameter) {
+            return try self.decode(value, as: T.self, parameter: parameter, from: "path value")
+        }
+        guard !self.request.body.isEmpty else {
+            throw BadRequest("\(self.method.wireName)() needs a JSON body for '\(parameter.wireName)'")
+        }
+        return try self.decode(try self.body(), as: T.self, parameter: parameter, from: "body")
+    }
+
+    /// The value of the parameter at `index`, or `defaultValue` when the request has none for it.
+    public func value<T>(_ index: Int, default defaultValue: @autoclosure () -> T) throws -> T {
+        if let request = self.request as? T { return request }
+        let parameter = self.method.parameters[index]
+        if let value = self.pathValue(parameter) {
+            return try self.decode(value, as: T.self, parameter: parameter, from: "path value")
+        }
+        guard !self.request.body.isEmpty else { return defaultValue() }
+        return try self.decode(try self.body(), as: T.self, parameter: parameter, from: "body")
+    }
+
+    private func pathValue(_ parameter: ServiceMethod.Parameter) -> JSONValue? {
+        self.request.pathValues[parameter.label ?? parameter.name] ?? self.request.pathValues[parameter.name]
+    }
+
+    private func body() throws -> JSONValue {
+        do {
+            return try JSONParser.parse(self.request.body)
+        } catch {
+            throw BadRequest("the body is not JSON: \(error.message)")
+        }
+    }
+
+    private func decode<T>(_ value: JSONValue, as type: T.Type, parameter: ServiceMethod.Parameter, from source: String)
+        throws -> T
+    {
+        if let value = value as? T { return value }
+        guard let decodable = T.self as? any Decodable.Type else {
+            throw WebError(.route, "\(self.method.swiftName): parameter \(parameter.name) of type \(T.self) is not Decodable")
+        }
+        do {
+            return try Self.decode(decodable, from: value) as! T
+        } catch let error as JSONValueDecodingError {
+            // A path value's text may still make the type (`<int:n>` into a String).
+            if source == "path value", case .int(let number) = value, let text = "\(number)" as? T { return text }
+            if source == "path value", case .double(let number) = value, let text = "\(number)" as? T { return text }
+            let at = error.path.isEmpty ? "" : " at \(error.path)"
+            throw BadRequest(
+                "\(self.method.wireName)() \(source) '\(parameter.wireName)'\(at) must be \(error.expected), not \(error.found)"
+            )
+        } catch {
+            throw BadRequest("\(self.method.wireName)() \(source) '\(parameter.wireName)': \(error)")
+        }
+    }
+
+    private static func decode<D: Decodable>(_ type: D.Type, from value: JSONValue) throws -> D {
+        try JSONValueDecoder().decode(D.self, from: value)
+    }
+}

@@ -1,0 +1,43 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection whose request body has not all arrived `timeout` after its headers
+/// (`WEB_SERVER_BODY_TIMEOUT`): a client that trickles its body cannot hold a connection for ever. I/O only.
+final class BodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let timeout: TimeAmount
+    private var scheduled: Scheduled<Void>?
+
+    init(timeout: TimeAmount) {
+        self.timeout = timeout
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head:
+            self.scheduled?.cancel()
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            self.scheduled = context.eventLoop.scheduleTask(in: self.timeout) {
+                loopBound.value.close(promise: nil)
+            }
+        case .end:
+            self.scheduled?.cancel()
+            self.scheduled = nil
+        case .body:
+            break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.scheduled?.cancel()
+        self.scheduled = nil
+        context.fireChannelInactive()
+    }
+}
