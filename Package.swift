@@ -129,7 +129,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "EnokiHTTPTests", dependencies: ["EnokiHTTP", "EnokiCore"]),
+        .testTarget(
+            name: "EnokiHTTPTests",
+            dependencies: [
+                "EnokiHTTP", "EnokiCore", "EnokiTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Python"]
+        ),
+        // The services of the HTTP tests, run as a process of their own.
+        .executableTarget(name: "EnokiHTTPTestServices", dependencies: ["Enoki", "EnokiHTTP"], path: "Tests/HTTPServices"),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
         // `enoki`: call services, dispatch events, show config.

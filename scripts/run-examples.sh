@@ -14,10 +14,18 @@ BIN="$(swift build --show-bin-path)"
 
 LOG="$(mktemp)"
 OUT="$(mktemp)"
+WEB_LOG="$(mktemp)"
+WEB_CONFIG="$(mktemp --suffix=.yaml)"
+WEB_PORT="${WEB_PORT:-8000}"
+printf "AMQP_URI: '%s'\nWEB_SERVER_ADDRESS: '127.0.0.1:%s'\n" "$BROKER" "$WEB_PORT" >"$WEB_CONFIG"
 "$BIN/enoki-examples" run greet_service serviceA serviceB service_x service_y \
     service_a service_b listener service rpc_server --broker "$BROKER" >"$OUT" 2>"$LOG" &
 SERVICES=$!
-trap 'kill -TERM $SERVICES 2>/dev/null || true; wait $SERVICES 2>/dev/null || true; cat "$LOG" >&2; rm -f "$LOG" "$OUT"' EXIT
+# The seed's HTTP examples, on one server (127.0.0.1 only).
+"$BIN/enoki-examples" run http_service advanced_http_service http_exceptions_service \
+    --config "$WEB_CONFIG" >/dev/null 2>"$WEB_LOG" &
+WEB=$!
+trap 'kill -TERM $SERVICES $WEB 2>/dev/null || true; wait $SERVICES $WEB 2>/dev/null || true; cat "$LOG" "$WEB_LOG" >&2; rm -f "$LOG" "$OUT" "$WEB_LOG" "$WEB_CONFIG"' EXIT
 # Every entrypoint consumes once the runner logs "services started".
 for _ in $(seq 1 100); do
     grep -q "services started" "$LOG" && break
@@ -44,3 +52,23 @@ for _ in $(seq 1 50); do
 done
 echo "the services printed:"
 sed 's/^/    /' "$OUT"
+
+# The HTTP examples, as `curl -i` shows them (the Date header left out).
+for _ in $(seq 1 100); do
+    grep -q "services started" "$WEB_LOG" && break
+    kill -0 $WEB 2>/dev/null || { cat "$WEB_LOG" >&2; exit 1; }
+    sleep 0.2
+done
+command -v curl >/dev/null || { echo "curl is missing: apt-get install curl" >&2; exit 1; }
+show() {
+    echo "\$ curl -i $*"
+    curl -si "$@" | tr -d '\r' | grep -v '^Date: '
+    echo
+}
+show "localhost:$WEB_PORT/get/42"
+show -d "post body" "localhost:$WEB_PORT/post"
+show -X PUT "localhost:$WEB_PORT/multi"
+show "localhost:$WEB_PORT/privileged"
+show "localhost:$WEB_PORT/headers"
+show "localhost:$WEB_PORT/custom"
+show "localhost:$WEB_PORT/custom_exception"
