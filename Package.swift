@@ -133,6 +133,7 @@ let package = Package(
             name: "EnokiHTTPTests",
             dependencies: [
                 "EnokiHTTP", "EnokiCore", "EnokiTestSupport",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
