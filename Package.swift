@@ -174,7 +174,10 @@ let package = Package(
         // The framework benchmarks' Swift side: the echo service and the clients that drive it (bench/run.py).
         .executableTarget(
             name: "EnokiBench",
-            dependencies: ["Enoki", "EnokiBenchSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "Enoki", "EnokiHTTP", "EnokiBenchSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
         .executableTarget(name: "EnokiInteropServices", dependencies: ["Enoki"], path: "Tests/InteropServices"),

@@ -23,7 +23,8 @@ enoki-amqp-bench's echo-server and echo-client, with Nameko's guarantees (persis
 a durable reply queue). The table gives medians over the rounds and the ratios, all measured in this one run.
 
 A new workload is a method of Bench called from framework() (or from go() when it needs no service) and its rows
-in report(); HTTP, under wrk, joins this way once HTTP entrypoints exist.
+in report(). HTTP under wrk (bench/http.py: Enoki, Nameko and a bare Hummingbird server) runs after the AMQP
+workloads, or alone with `--only http`.
 """
 
 import argparse
@@ -267,9 +268,13 @@ def main():
     parser.add_argument("--seconds", type=float, default=3, help="measured seconds per load")
     parser.add_argument("--events", type=int, default=3000, help="events per event workload")
     parser.add_argument("--c-tools", default=C_TOOLS)
-    parser.add_argument("--only", nargs="*", choices=["rpc", "events", "raw"],
+    parser.add_argument("--only", nargs="*", choices=["rpc", "events", "raw", "http"],
                         help="run only these workloads (start-up time and memory are always measured)")
     args = parser.parse_args()
+    if args.only == ["http"]:
+        # HTTP needs no broker: bench/http.py alone, with this run's rounds and seconds.
+        os.execv(sys.executable, [sys.executable, os.path.join(ROOT, "bench", "http.py"), "--rounds",
+                                  str(args.rounds), "--seconds", str(max(1, int(args.seconds)))])
 
     subprocess.run([os.path.join(ROOT, "scripts", "broker.sh"), "start"], check=True)
     check_echo_queue_free()
@@ -277,6 +282,11 @@ def main():
     bin_dir = build_swift(["enoki-bench", "enoki-amqp-bench"])
     c_tools = build_c_tools(args.c_tools)
     Bench(args, python, bin_dir, c_tools).go()
+    if not args.only or "http" in args.only:
+        # HTTP under wrk (bench/http.py), after the AMQP workloads, in the same run.
+        sys.stdout.flush()
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "http.py"), "--rounds", str(args.rounds),
+                        "--seconds", str(max(1, int(args.seconds)))], check=True)
 
 
 if __name__ == "__main__":

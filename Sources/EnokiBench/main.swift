@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Enoki
+import EnokiHTTP
 import EnokiBenchSupport
 import Foundation
 
@@ -16,6 +17,9 @@ import Foundation
 //       by N
 //   enoki-bench stages [-n RUNS] [-s PAYLOAD] [-o STAGE]
 //       times each stage of an echo call in the client and the service, without a broker (ns per run)
+//   enoki-bench run http_service --config FILE             the seed's http_service (EnokiHTTP)
+//   enoki-bench http-bare PORT
+//       a bare Hummingbird server with the same route as http_service: the ceiling of the HTTP benchmark
 //   enoki-bench parsing [-m MAX_MIB]
 //       times the parsing of request bodies of every shape at growing sizes, and the memory they hold parsed
 //
@@ -32,8 +36,10 @@ do {
         try await StageTimings.run(BenchOptions(arguments.dropFirst()))
     case "parsing":
         try await ParseScaling.run(BenchOptions(arguments.dropFirst()))
+    case "http-bare":
+        try await BareHTTP.run(port: arguments.dropFirst().first.flatMap(Int.init) ?? 18080)
     default:
-        await ServiceCommandLine.main(services: [EchoService.self])
+        await ServiceCommandLine.main(services: [EchoService.self, BenchHttpService.self])
     }
 } catch {
     FileHandle.standardError.write(Data("enoki-bench: \(error)\n".utf8))
