@@ -132,8 +132,9 @@ let package = Package(
         .testTarget(
             name: "EnokiHTTPTests",
             dependencies: [
-                "EnokiHTTP", "EnokiCore", "EnokiTestSupport",
+                "Enoki", "EnokiHTTP", "EnokiCore", "EnokiTestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -18,7 +18,8 @@ import Testing
             )
             #expect(placed.status == 200)
             #expect(placed.header("Content-Type") == "application/json")
-            #expect(try JSONParser.parse(placed.body) == ["item": "tea", "count": 4, "total": 10.0])
+            let receipt = try JSONParser.parse(placed.body)
+            #expect(receipt["item"] == "tea" && receipt["count"] == 4 && receipt["total"] == 10.0)
             let missing = try await RawHTTP.request(port: port, "POST", "/orders", body: Array(#"{"item": "tea"}"#.utf8))
             #expect(missing.status == 400)
             #expect(missing.text.hasPrefix("Error: BadRequest: "))
@@ -34,7 +35,7 @@ import Testing
 
             let user = try await RawHTTP.request(port: port, "GET", "/users/7/names/ada")
             #expect(user.status == 200)
-            #expect(try JSONParser.parse(user.body) == ["id": "7", "name": "ada"])
+            #expect(try JSONValueDecoder().decode([String: String].self, from: JSONParser.parse(user.body)) == ["id": "7", "name": "ada"])
             #expect(try await RawHTTP.request(port: port, "GET", "/users/0/names/ada").status == 404)
             #expect(try await RawHTTP.request(port: port, "GET", "/as-text/12").text == "text 12")
             #expect(try await RawHTTP.request(port: port, "DELETE", "/nothing").status == 204)

@@ -12,7 +12,10 @@ import Synchronization
 /// at once, while the operation goes on for the others). When the operation fails, every waiting caller gets the
 /// error and the next caller starts it again; once it succeeded, callers get its value at once until
 /// ``reset(ifValue:)``.
-package final class SharedOperation<Value: Sendable>: Sendable {
+///
+/// A ``SharedExtension`` that several entrypoints start (a web server that binds once) starts through one: every
+/// entrypoint calls `start` in its own `start(_:)`, the first binds, the others wait for it.
+public final class SharedOperation<Value: Sendable>: Sendable {
     private enum State {
         case idle
         case running([UInt64: CheckedContinuation<Value, any Error>])
@@ -29,10 +32,10 @@ package final class SharedOperation<Value: Sendable>: Sendable {
     private let nextWaiter = Atomic<UInt64>(0)
 
     /// An operation, not started yet.
-    package init() {}
+    public init() {}
 
     /// The value of the operation's last success, if it is kept.
-    package var currentValue: Value? {
+    public var currentValue: Value? {
         self.state.withLock { state in
             if case .done(let value) = state { return value }
             return nil
@@ -43,7 +46,7 @@ package final class SharedOperation<Value: Sendable>: Sendable {
     /// is under way, `operation` runs now.
     ///
     /// - Throws: The operation's error, or `CancellationError` when the calling task is cancelled first.
-    package func value(_ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public func value(_ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if let value = self.currentValue {
             return value
         }
@@ -108,7 +111,7 @@ package final class SharedOperation<Value: Sendable>: Sendable {
 
     /// Forgets the kept value when `isStale` says it is no longer good (a closed channel), so that the next caller
     /// runs the operation again.
-    package func reset(ifValue isStale: (Value) -> Bool) {
+    public func reset(ifValue isStale: (Value) -> Bool) {
         self.state.withLock { state in
             if case .done(let value) = state, isStale(value) {
                 state = .idle

@@ -1,0 +1,77 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import Enoki
+import EnokiHTTP
+import Logging
+import Synchronization
+import Testing
+
+/// What the dependency's hooks saw.
+private final class Hooks: Sendable {
+    let seen = Mutex<[String]>([])
+    func add(_ event: String) { self.seen.withLock { $0.append(event) } }
+}
+
+private struct HookProvider: DependencyProvider {
+    let hooks: Hooks
+    func dependency(for worker: WorkerContext) async throws -> Hooks { self.hooks }
+    func workerSetup(_ worker: WorkerContext) async { self.hooks.add("setup \(worker.methodName)") }
+    func workerResult(_ worker: WorkerContext, result: Result<any Sendable, any Error>) async {
+        switch result {
+        case .success(let value): self.hooks.add("result \((value as? WebResponse)?.status ?? 0)")
+        case .failure(let error): self.hooks.add("error \(error)")
+        }
+    }
+}
+
+@Service("worker_http_service")
+private struct WorkerHttpService {
+    nonisolated(unsafe) static var hooks = Hooks()
+    @Dependency(HookProvider(hooks: WorkerHttpService.hooks)) var hooks: Hooks
+
+    @HTTP("GET", "/get/<int:value>")
+    func getMethod(_ request: WebRequest, value: Int) -> String {
+        "value \(value), context \(WorkerContext.current?.data.count ?? -1)"
+    }
+
+    @HTTP("GET", "/fail")
+    func fail() throws -> String {
+        throw BadRequest("nope")
+    }
+}
+
+/// HTTP workers share the container's path with every entrypoint: dependencies and hooks, observers, and the
+/// testing toolkit's way of running a worker with an input of the entrypoint's own type, with no server.
+@Suite struct HTTPWorkerTests {
+    @Test func aWorkerRunsWithItsHooksAndWithoutAServer() async throws {
+        let hooks = Hooks()
+        WorkerHttpService.hooks = hooks
+        let container = try ServiceContainer<WorkerHttpService>(
+            config: [:],
+            shared: SharedExtensions(),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let records = Mutex<[WorkerRecord]>([])
+        container.observeWorkers { record in records.withLock { $0.append(record) } }
+        let response = try await container.runWorker(
+            method: "get_method",
+            HTTPEntrypoint.self,
+            input: WebRequest(method: "GET", path: "/get/42", pathValues: ["value": 42])
+        )
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self) == "value 42, context 0")
+        await #expect(throws: BadRequest.self) {
+            try await container.runWorker(method: "fail", HTTPEntrypoint.self, input: WebRequest(method: "GET", path: "/fail"))
+        }
+        // Python-style arguments do not make a request: the toolkit says so.
+        await #expect(throws: EnokiError.self) { try await container.runWorker(method: "get_method", args: [42]) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(hooks.seen.withLock { $0 } == ["setup get_method", "result 200", "setup fail", "error nope"])
+        let observed = records.withLock { $0 }
+        #expect(observed.count == 2)
+        #expect((observed.first?.input as? WebRequest)?.path == "/get/42")
+        #expect(observed.last?.failed == true)
+    }
+}
