@@ -141,7 +141,11 @@ let package = Package(
             exclude: ["Python"]
         ),
         // The services of the HTTP tests, run as a process of their own.
-        .executableTarget(name: "EnokiHTTPTestServices", dependencies: ["Enoki", "EnokiHTTP"], path: "Tests/HTTPServices"),
+        .executableTarget(
+            name: "EnokiHTTPTestServices",
+            dependencies: ["Enoki", "EnokiHTTP"],
+            path: "Tests/HTTPServices"
+        ),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
         // `enoki`: call services, dispatch events, show config.

@@ -3,8 +3,8 @@
 //===----------------------------------------------------------------------===//
 
 import Enoki
-import EnokiHTTP
 import EnokiBenchSupport
+import EnokiHTTP
 import Foundation
 
 // The framework benchmarks' Swift side (bench/run.py drives it next to Python Nameko):

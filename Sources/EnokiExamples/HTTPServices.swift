@@ -116,6 +116,10 @@ extension HttpExceptionsService: WebErrorResponding {
         // Python's json.dumps({'error': …, 'message': …}), with its ", " and ": ".
         let code = JSONValue.string(kind.errorCode).description
         let message = JSONValue.string(error.message).description
-        return WebResponse(#"{"error": \#(code), "message": \#(message)}"#, status: kind.statusCode, contentType: "application/json")
+        return WebResponse(
+            #"{"error": \#(code), "message": \#(message)}"#,
+            status: kind.statusCode,
+            contentType: "application/json"
+        )
     }
 }

@@ -158,7 +158,8 @@ final class RecordingProvider: DependencyProvider {
     func workerSetup(_ worker: WorkerContext) async { Recorder.shared.record(self.key, "worker_setup") }
     func workerResult(_ worker: WorkerContext, result: Result<any Sendable, any Error>) async {
         switch result {
-        case .success(let value): Recorder.shared.record(self.key, "worker_result \((try? WorkerOutput.json(value)) ?? .null)")
+        case .success(let value):
+            Recorder.shared.record(self.key, "worker_result \((try? WorkerOutput.json(value)) ?? .null)")
         case .failure(let error): Recorder.shared.record(self.key, "worker_result error \(error)")
         }
     }

@@ -81,7 +81,9 @@ private final class Flag: Sendable {
 /// The container's worker path with no broker: an entrypoint of its own hands work over as a transport's would.
 @Suite(.timeLimit(.minutes(1))) struct WorkerLifecycleTests {
     /// A fresh container with `max_workers`.
-    private func container(maxWorkers: Int) async throws -> (
+    private func container(
+        maxWorkers: Int
+    ) async throws -> (
         ServiceContainer<Lifecycle>, EntrypointContext<ManualEntrypoint>
     ) {
         Lifecycle.recorder = Recorder()
@@ -177,7 +179,7 @@ private final class Flag: Sendable {
         let (container, context) = try await self.container(maxWorkers: 1)
         let givenBack = Counter()
         for _ in 0..<4 {
-            context.spawn(giveBack: { givenBack.add() }) { slot in _ = await slot.run(()) }
+            context.spawn(giveBack: { givenBack.add() }, work: { slot in _ = await slot.run(()) })
         }
         while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
         let stopping = Task { await container.stop() }

@@ -63,7 +63,11 @@ private struct WorkerHttpService {
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "value 42, context 0")
         await #expect(throws: BadRequest.self) {
-            try await container.runWorker(method: "fail", HTTPEntrypoint.self, input: WebRequest(method: "GET", path: "/fail"))
+            try await container.runWorker(
+                method: "fail",
+                HTTPEntrypoint.self,
+                input: WebRequest(method: "GET", path: "/fail")
+            )
         }
         // Python-style arguments do not make a request: the toolkit says so.
         await #expect(throws: EnokiError.self) { try await container.runWorker(method: "get_method", args: [42]) }

@@ -73,7 +73,11 @@ import Testing
     private var tools: URL { URL(fileURLWithPath: WebProcesses.python).deletingLastPathComponent() }
 
     private func run(_ tool: String, _ arguments: [String]) async throws -> (Int32, String) {
-        let process = try Subprocess(name: tool, executable: self.tools.appendingPathComponent(tool).path, arguments: arguments)
+        let process = try Subprocess(
+            name: tool,
+            executable: self.tools.appendingPathComponent(tool).path,
+            arguments: arguments
+        )
         let status = try await process.waitForExit(timeout: .seconds(240))
         let log = process.log
         await process.stop()
@@ -81,7 +85,10 @@ import Testing
     }
 
     @Test func theDocumentDescribesEveryRouteAndValidates() async throws {
-        let (process, port) = try await WebProcesses.swift("EnokiHTTPTestServices", ["typed_http_service", "observed_http_service"])
+        let (process, port) = try await WebProcesses.swift(
+            "EnokiHTTPTestServices",
+            ["typed_http_service", "observed_http_service"]
+        )
         do {
             let answer = try await RawHTTP.request(port: port, "GET", "/openapi.json")
             #expect(answer.status == 200)
@@ -99,10 +106,20 @@ import Testing
             let receipt = paths?["/orders"]?["post"]?["responses"]?["200"]?["content"]?["application/json"]?["schema"]
             #expect(receipt?["properties"]?["total"] == ["type": "number"])
             #expect(paths?["/tuple"]?["get"] != nil && paths?["/tuple"]?["post"] != nil)
-            #expect(paths?["/items/{item}"]?["get"]?["parameters"]?.arrayValue?.first?["schema"] == ["format": "uuid", "type": "string"])
-            #expect(paths?["/pages/{page}"]?["get"]?["parameters"]?.arrayValue?.first?["schema"]?["enum"] == ["about", "help"])
+            #expect(
+                paths?["/items/{item}"]?["get"]?["parameters"]?.arrayValue?.first?["schema"] == [
+                    "format": "uuid", "type": "string",
+                ]
+            )
+            #expect(
+                paths?["/pages/{page}"]?["get"]?["parameters"]?.arrayValue?.first?["schema"]?["enum"] == [
+                    "about", "help",
+                ]
+            )
 
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-openapi-\(UUID().uuidString).json")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "enoki-openapi-\(UUID().uuidString).json"
+            )
             try Data(answer.body).write(to: file)
             let (status, log) = try await self.run("openapi-spec-validator", [file.path])
             #expect(status == 0, "\(log)")

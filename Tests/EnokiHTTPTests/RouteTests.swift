@@ -189,7 +189,12 @@ import Testing
     )
 
     @Test func requestPathValuesAndBody() throws {
-        let request = WebRequest(method: "POST", path: "/o/3", body: Array(#"{"item":"tea","count":2}"#.utf8), pathValues: ["id": 3])
+        let request = WebRequest(
+            method: "POST",
+            path: "/o/3",
+            body: Array(#"{"item":"tea","count":2}"#.utf8),
+            pathValues: ["id": 3]
+        )
         let arguments = WebArguments(request: request, method: self.method)
         #expect(try arguments.value(0, as: WebRequest.self).path == "/o/3")
         #expect(try arguments.value(1, as: Int.self) == 3)
@@ -197,7 +202,9 @@ import Testing
     }
 
     @Test func aBodyThatDoesNotDecodeIsABadRequestThatSaysWhy() throws {
-        for (body, reason) in [(#"{"item":"tea"}"#, "count"), ("not json", "not JSON"), (#"{"item":1,"count":2}"#, "item")] {
+        for (body, reason) in [
+            (#"{"item":"tea"}"#, "count"), ("not json", "not JSON"), (#"{"item":1,"count":2}"#, "item"),
+        ] {
             let request = WebRequest(method: "POST", path: "/o/3", body: Array(body.utf8), pathValues: ["id": 3])
             let error = #expect(throws: BadRequest.self) {
                 try WebArguments(request: request, method: self.method).value(2, as: Order.self)
@@ -205,7 +212,9 @@ import Testing
             #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
         }
         let empty = WebRequest(method: "POST", path: "/o/3", pathValues: ["id": 3])
-        #expect(throws: BadRequest.self) { try WebArguments(request: empty, method: self.method).value(2, as: Order.self) }
+        #expect(throws: BadRequest.self) {
+            try WebArguments(request: empty, method: self.method).value(2, as: Order.self)
+        }
     }
 
     @Test func requestsAreReadAsWerkzeugReadsThem() {

@@ -96,7 +96,8 @@ import Testing
                     "\(what)"
                 )
                 #expect(
-                    enoki.text.replacingAll("\(swiftPort)", "PORT") == nameko.text.replacingAll("\(pythonPort)", "PORT"),
+                    enoki.text.replacingAll("\(swiftPort)", "PORT")
+                        == nameko.text.replacingAll("\(pythonPort)", "PORT"),
                     "\(what)"
                 )
                 if testCase.method == "HEAD" {

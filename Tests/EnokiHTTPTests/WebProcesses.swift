@@ -9,7 +9,9 @@ import Testing
 /// The HTTP servers the tests start as processes of their own: Swift (enoki-examples, EnokiHTTPTestServices) and
 /// Python Nameko, each on a port of its own.
 enum WebProcesses {
-    static let pythonScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python")
+    static let pythonScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Python"
+    )
 
     static var python: String {
         ProcessInfo.processInfo.environment["ENOKI_PYTHON"]
@@ -68,7 +70,8 @@ enum WebProcesses {
             name: "nameko-http",
             executable: nameko,
             arguments: [
-                "run", "seed_http:\(className)", "--config", try self.config(["WEB_SERVER_ADDRESS": "'127.0.0.1:\(port)'"]),
+                "run", "seed_http:\(className)", "--config",
+                try self.config(["WEB_SERVER_ADDRESS": "'127.0.0.1:\(port)'"]),
             ],
             directory: self.pythonScripts
         )
@@ -106,7 +109,9 @@ struct ServerSocketProbe {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw RawHTTPError(description: "bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)

@@ -14,13 +14,21 @@ import Testing
         let (process, port) = try await WebProcesses.swift("EnokiHTTPTestServices", ["typed_http_service"])
         do {
             let placed = try await RawHTTP.request(
-                port: port, "POST", "/orders", body: Array(#"{"item": "tea", "count": 4}"#.utf8)
+                port: port,
+                "POST",
+                "/orders",
+                body: Array(#"{"item": "tea", "count": 4}"#.utf8)
             )
             #expect(placed.status == 200)
             #expect(placed.header("Content-Type") == "application/json")
             let receipt = try JSONParser.parse(placed.body)
             #expect(receipt["item"] == "tea" && receipt["count"] == 4 && receipt["total"] == 10.0)
-            let missing = try await RawHTTP.request(port: port, "POST", "/orders", body: Array(#"{"item": "tea"}"#.utf8))
+            let missing = try await RawHTTP.request(
+                port: port,
+                "POST",
+                "/orders",
+                body: Array(#"{"item": "tea"}"#.utf8)
+            )
             #expect(missing.status == 400)
             #expect(missing.text.hasPrefix("Error: BadRequest: "))
             #expect(missing.text.contains("count"))
@@ -28,14 +36,21 @@ import Testing
             #expect(notJSON.status == 400)
             #expect(notJSON.text.contains("not JSON"))
             let wrongType = try await RawHTTP.request(
-                port: port, "POST", "/orders", body: Array(#"{"item": 1, "count": 4}"#.utf8)
+                port: port,
+                "POST",
+                "/orders",
+                body: Array(#"{"item": 1, "count": 4}"#.utf8)
             )
             #expect(wrongType.status == 400)
             #expect(wrongType.text.contains("item"))
 
             let user = try await RawHTTP.request(port: port, "GET", "/users/7/names/ada")
             #expect(user.status == 200)
-            #expect(try JSONValueDecoder().decode([String: String].self, from: JSONParser.parse(user.body)) == ["id": "7", "name": "ada"])
+            #expect(
+                try JSONValueDecoder().decode([String: String].self, from: JSONParser.parse(user.body)) == [
+                    "id": "7", "name": "ada",
+                ]
+            )
             #expect(try await RawHTTP.request(port: port, "GET", "/users/0/names/ada").status == 404)
             #expect(try await RawHTTP.request(port: port, "GET", "/as-text/12").text == "text 12")
             #expect(try await RawHTTP.request(port: port, "DELETE", "/nothing").status == 204)
@@ -55,11 +70,19 @@ import Testing
         let (process, port) = try await WebProcesses.swift(
             "EnokiHTTPTestServices",
             ["typed_http_service"],
-            config: ["WEB_SERVER_MAX_BODY_SIZE": "1024", "WEB_SERVER_HEADER_TIMEOUT": "0.5", "WEB_SERVER_BODY_TIMEOUT": "0.5"]
+            config: [
+                "WEB_SERVER_MAX_BODY_SIZE": "1024", "WEB_SERVER_HEADER_TIMEOUT": "0.5",
+                "WEB_SERVER_BODY_TIMEOUT": "0.5",
+            ]
         )
         do {
             // A body over the limit, announced.
-            let large = try await RawHTTP.request(port: port, "POST", "/echo", body: Array(repeating: 0x61, count: 4096))
+            let large = try await RawHTTP.request(
+                port: port,
+                "POST",
+                "/echo",
+                body: Array(repeating: 0x61, count: 4096)
+            )
             #expect(large.status == 413)
             #expect(large.text.contains("Request Entity Too Large"))
             // A body over the limit, chunked, with no length announced.
@@ -86,7 +109,9 @@ import Testing
             #expect(try await slowBody.waitClosed(timeout: .seconds(5)))
             // A path that does not decode as UTF-8, and a huge path.
             #expect(try await RawHTTP.request(port: port, "GET", "/as-text/%FF%FE").status == 404)
-            #expect(try await RawHTTP.request(port: port, "GET", "/" + String(repeating: "a", count: 5000)).status == 404)
+            #expect(
+                try await RawHTTP.request(port: port, "GET", "/" + String(repeating: "a", count: 5000)).status == 404
+            )
             // Everyone else is still served.
             #expect(try await RawHTTP.request(port: port, "GET", "/as-text/5").text == "text 5")
             #expect(process.isRunning)
@@ -115,11 +140,16 @@ import Testing
             let process = try Subprocess(
                 name: "bad-address",
                 executable: TestBinaries.path("EnokiHTTPTestServices"),
-                arguments: ["run", "typed_http_service", "--config", try WebProcesses.config(["WEB_SERVER_ADDRESS": address])]
+                arguments: [
+                    "run", "typed_http_service", "--config", try WebProcesses.config(["WEB_SERVER_ADDRESS": address]),
+                ]
             )
             let status = try await process.waitForExit(timeout: .seconds(30))
             #expect(status != 0)
-            #expect(process.log.contains("Misconfigured bind address `\(shown)`. Should be `[address:]port`"), "\(process.log)")
+            #expect(
+                process.log.contains("Misconfigured bind address `\(shown)`. Should be `[address:]port`"),
+                "\(process.log)"
+            )
             await process.stop()
         }
     }
@@ -130,7 +160,8 @@ import Testing
             name: "port-in-use",
             executable: TestBinaries.path("EnokiHTTPTestServices"),
             arguments: [
-                "run", "typed_http_service", "--config", try WebProcesses.config(["WEB_SERVER_ADDRESS": "'127.0.0.1:\(port)'"]),
+                "run", "typed_http_service", "--config",
+                try WebProcesses.config(["WEB_SERVER_ADDRESS": "'127.0.0.1:\(port)'"]),
             ]
         )
         #expect(try await second.waitForExit(timeout: .seconds(30)) != 0)
@@ -143,7 +174,9 @@ import Testing
         let process = try Subprocess(
             name: "duplicate",
             executable: TestBinaries.path("EnokiHTTPTestServices"),
-            arguments: ["run", "typed_http_service", "typed_http_service_twin", "--config", try WebProcesses.config([:])]
+            arguments: [
+                "run", "typed_http_service", "typed_http_service_twin", "--config", try WebProcesses.config([:]),
+            ]
         )
         #expect(try await process.waitForExit(timeout: .seconds(30)) != 0)
         #expect(process.log.contains("/orders is declared twice for POST"), "\(process.log)")

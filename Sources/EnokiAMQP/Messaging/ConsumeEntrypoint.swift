@@ -156,7 +156,9 @@ extension ServiceDeclaration {
             replies: true
         )
         self.entrypoint(entrypoint, method: name) { service, payload in
-            try RPCResult.encode(try await perform(service, try MessageBody.argument(payload, of: name, as: Payload.self)))
+            try RPCResult.encode(
+                try await perform(service, try MessageBody.argument(payload, of: name, as: Payload.self))
+            )
         }
     }
 }

@@ -39,23 +39,29 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
 
     /// Runs on the event loop: hands the delivery, unread, to a worker.
     func handle(_ delivery: AMQPDelivery) {
-        let accepted = self.context.spawn(giveBack: { try? delivery.reject(requeue: true) }) { slot in
-            guard delivery.channel.isOpen else {
-                // The broker delivers the message again elsewhere: settling it here would settle it twice.
-                self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(self.context.methodName)"])
-                return
+        let accepted = self.context.spawn(
+            giveBack: { try? delivery.reject(requeue: true) },
+            work: { slot in
+                guard delivery.channel.isOpen else {
+                    // The broker delivers the message again elsewhere: settling it here would settle it twice.
+                    self.logger.debug(
+                        "work from a closed channel skipped",
+                        metadata: ["method": "\(self.context.methodName)"]
+                    )
+                    return
+                }
+                let result: Result<JSONValue, any Error>
+                switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
+                case .success(let payload):
+                    let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+                    result = await slot.run(payload, contextData: data, parentStack: parentStack)
+                case .failure(let unreadable):
+                    // Refused before any worker: no dependency, hook or observer hears of it.
+                    result = .failure(Unreadable(reason: unreadable.reason))
+                }
+                await self.settle(delivery, result: result)
             }
-            let result: Result<JSONValue, any Error>
-            switch MessageBody.payload(of: delivery, wantsText: self.wantsText) {
-            case .success(let payload):
-                let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-                result = await slot.run(payload, contextData: data, parentStack: parentStack)
-            case .failure(let unreadable):
-                // Refused before any worker: no dependency, hook or observer hears of it.
-                result = .failure(Unreadable(reason: unreadable.reason))
-            }
-            await self.settle(delivery, result: result)
-        }
+        )
         if !accepted {
             // The container is stopping: give the message back for another instance.
             try? delivery.reject(requeue: true)

@@ -81,23 +81,26 @@ struct RPCServer: Sendable {
         let methodName =
             routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
         let context = self.methods[methodName]?.context ?? self.anyContext
-        let accepted = context.spawn(giveBack: { try? delivery.reject(requeue: true) }) { slot in
-            guard delivery.channel.isOpen else {
-                // The broker delivers the request again elsewhere: answering it here would answer it twice.
-                self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
-                return
+        let accepted = context.spawn(
+            giveBack: { try? delivery.reject(requeue: true) },
+            work: { slot in
+                guard delivery.channel.isOpen else {
+                    // The broker delivers the request again elsewhere: answering it here would answer it twice.
+                    self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
+                    return
+                }
+                let result: Result<JSONValue, any Error>
+                switch self.read(delivery, methodName: methodName) {
+                case .success(let arguments):
+                    let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+                    result = await slot.run(arguments, contextData: data, parentStack: parentStack)
+                case .failure(let refusal):
+                    // Refused before any worker: no dependency, hook or observer hears of it.
+                    result = .failure(refusal)
+                }
+                await RPCReply.send(result, to: replyTo, request: delivery, from: self.replier)
             }
-            let result: Result<JSONValue, any Error>
-            switch self.read(delivery, methodName: methodName) {
-            case .success(let arguments):
-                let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-                result = await slot.run(arguments, contextData: data, parentStack: parentStack)
-            case .failure(let refusal):
-                // Refused before any worker: no dependency, hook or observer hears of it.
-                result = .failure(refusal)
-            }
-            await RPCReply.send(result, to: replyTo, request: delivery, from: self.replier)
-        }
+        )
         if !accepted {
             // The container is stopping: give the request back for another instance.
             try? delivery.reject(requeue: true)

@@ -5,7 +5,7 @@
 import DequeModule
 import Synchronization
 
-/// One piece of work for a worker (``EntrypointContext/spawn(giveBack:_:)``): what to run in the worker's task,
+/// One piece of work for a worker (``EntrypointContext/spawn(giveBack:work:)``): what to run in the worker's task,
 /// and how to give the work back when a stopping container drops it before it started.
 struct WorkerJob: Sendable {
     var giveBack: @Sendable () -> Void

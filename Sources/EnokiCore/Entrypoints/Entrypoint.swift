@@ -15,7 +15,7 @@
 /// gracefully (take no new work; running workers finish) and ``kill()`` when it is killed. To run the service's
 /// method, an entrypoint either awaits ``EntrypointContext/run(_:contextData:parentStack:)`` (from a task that
 /// may wait, such as an HTTP request's), or, from an event loop, hands work to
-/// ``EntrypointContext/spawn(giveBack:_:)``, which reads the message and runs the method in the worker's
+/// ``EntrypointContext/spawn(giveBack:work:)``, which reads the message and runs the method in the worker's
 /// own task.
 ///
 /// A service declares an entrypoint with ``ServiceDeclaration/entrypoint(_:method:perform:)``, usually through a

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// - ``run(_:contextData:parentStack:)`` waits for a free worker slot, runs the method and returns what it gave
 ///   back: for entrypoints whose callers can wait in a task of their own (an HTTP request, a timer).
-/// - ``spawn(giveBack:_:)`` never waits, so that an entrypoint called on an event loop (a delivery from the
+/// - ``spawn(giveBack:work:)`` never waits, so that an entrypoint called on an event loop (a delivery from the
 ///   broker) can hand its message over as it came: the work runs in the worker's own task, off the event loop,
 ///   at most `max_workers` at a time; it reads the message there, runs the method through the ``WorkerSlot`` it
 ///   is given, and answers (replies, acknowledges).
@@ -52,7 +52,11 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     /// - Throws: The method's error; ``EnokiError`` with code ``EnokiError/Code-swift.struct/containerStopped``
     ///   when the container is stopping and takes no new work; `CancellationError` when cancelled before the
     ///   worker started.
-    public func run(_ input: E.Input, contextData: JSONObject = [:], parentStack: [String] = []) async throws
+    public func run(
+        _ input: E.Input,
+        contextData: JSONObject = [:],
+        parentStack: [String] = []
+    ) async throws
         -> E.Output
     {
         let cancelled = CancelFlag()
@@ -64,7 +68,7 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
                     giveBack: {
                         continuation.resume(throwing: EnokiError.stopped(serviceName, methodName))
                     },
-                    { slot in
+                    work: { slot in
                         if cancelled.isSet {
                             continuation.resume(throwing: CancellationError())
                             return
@@ -101,7 +105,7 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     @discardableResult
     public func spawn(
         giveBack: @escaping @Sendable () -> Void = {},
-        _ work: @escaping @Sendable (WorkerSlot<E>) async -> Void
+        work: @escaping @Sendable (WorkerSlot<E>) async -> Void
     ) -> Bool {
         self.runtime.submit(giveBack: giveBack) { run in
             await work(WorkerSlot(context: self, run: run))
@@ -112,7 +116,7 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     public var activeWorkers: Int { self.runtime.pool.activeCount }
 }
 
-/// The worker slot that work handed to ``EntrypointContext/spawn(giveBack:_:)`` runs in.
+/// The worker slot that work handed to ``EntrypointContext/spawn(giveBack:work:)`` runs in.
 public struct WorkerSlot<E: Entrypoint>: Sendable {
     let context: EntrypointContext<E>
     let run: WorkerRuntime.Run
@@ -127,7 +131,11 @@ public struct WorkerSlot<E: Entrypoint>: Sendable {
     ///   - input: The worker's input.
     ///   - contextData: The context data that came with the message.
     ///   - parentStack: The call-id stack that came with the message.
-    public func run(_ input: E.Input, contextData: JSONObject = [:], parentStack: [String] = []) async -> Result<
+    public func run(
+        _ input: E.Input,
+        contextData: JSONObject = [:],
+        parentStack: [String] = []
+    ) async -> Result<
         E.Output, any Error
     > {
         await self.context.runtime.execute(

@@ -42,7 +42,8 @@ public struct ServiceMethod: Sendable {
     public var resultType: any Any.Type
 
     /// A method.
-    public init(swiftName: String, wireName: String, parameters: [Parameter] = [], resultType: any Any.Type = Void.self) {
+    public init(swiftName: String, wireName: String, parameters: [Parameter] = [], resultType: any Any.Type = Void.self)
+    {
         self.swiftName = swiftName
         self.wireName = wireName
         self.parameters = parameters

@@ -129,8 +129,7 @@ public struct BoundArguments: Sendable {
     }
 
     /// Decodes a parameter's value, or returns the default when the caller left it out.
-    public func value<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T
-    {
+    public func value<T: Decodable>(_ index: Int, default defaultValue: @autoclosure () -> T) throws(RemoteError) -> T {
         guard let value = self.values[index] else {
             return defaultValue()
         }

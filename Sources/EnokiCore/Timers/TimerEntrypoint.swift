@@ -39,7 +39,7 @@ public final class TimerEntrypoint: Entrypoint {
         self.eager = eager
     }
 
-    public func input(args: [JSONValue], kwargs: JSONObject) throws -> Void {}
+    public func input(args: [JSONValue], kwargs: JSONObject) throws {}
 
     public func start(_ context: EntrypointContext<TimerEntrypoint>) async throws {
         let clock = TimerClock.of(context.container).clock

@@ -60,12 +60,20 @@ public struct WebArguments: Sendable {
         }
     }
 
-    private func decode<T>(_ value: JSONValue, as type: T.Type, parameter: ServiceMethod.Parameter, from source: String)
+    private func decode<T>(
+        _ value: JSONValue,
+        as type: T.Type,
+        parameter: ServiceMethod.Parameter,
+        from source: String
+    )
         throws -> T
     {
         if let value = value as? T { return value }
         guard let decodable = T.self as? any Decodable.Type else {
-            throw WebError(.route, "\(self.method.swiftName): parameter \(parameter.name) of type \(T.self) is not Decodable")
+            throw WebError(
+                .route,
+                "\(self.method.swiftName): parameter \(parameter.name) of type \(T.self) is not Decodable"
+            )
         }
         do {
             return try Self.decode(decodable, from: value) as! T

@@ -39,7 +39,11 @@ public struct WebResponse: Sendable, Equatable {
     /// A JSON response of an `Encodable` value.
     public static func json(_ value: some Encodable, status: Int = 200) throws -> WebResponse {
         let json = try JSONValueEncoder().encode(value)
-        return WebResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(json.description.utf8))
+        return WebResponse(
+            status: status,
+            headers: [("Content-Type", "application/json")],
+            body: Array(json.description.utf8)
+        )
     }
 
     /// The first value of a header, by its name in any case.
@@ -74,7 +78,11 @@ public struct WebResponse: Sendable, Equatable {
         case let (status, text) as (Int, String):
             return WebResponse(text, status: status)
         case let (status, headers, text) as (Int, [String: String], String):
-            return WebResponse(text, status: status, headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            return WebResponse(
+                text,
+                status: status,
+                headers: headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            )
         case is Void:
             return WebResponse(status: 204, headers: [], body: [])
         case let bytes as [UInt8]:

@@ -47,17 +47,22 @@ enum APIDocsPage {
                     }
                     html += "</table>\n"
                 }
-                if let body = operation.requestBody?.requestValue, let schema = body.content[.json]?.contentValue?.schema,
+                if let body = operation.requestBody?.requestValue,
+                    let schema = body.content[.json]?.contentValue?.schema,
                     let data = try? encoder.encode(schema)
                 {
-                    html += "<h3>Request body (application/json)</h3>\n<pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
+                    html +=
+                        "<h3>Request body (application/json)</h3>\n<pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
                 }
                 for (status, response) in operation.responses {
                     guard let response = response.responseValue else { continue }
                     html += "<h3>Response \(escape(status.rawValue)): \(escape(response.description ?? ""))</h3>\n"
                     for (contentType, content) in response.content {
-                        guard let schema = content.contentValue?.schema, let data = try? encoder.encode(schema) else { continue }
-                        html += "<p>\(escape(contentType.rawValue))</p><pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
+                        guard let schema = content.contentValue?.schema, let data = try? encoder.encode(schema) else {
+                            continue
+                        }
+                        html +=
+                            "<p>\(escape(contentType.rawValue))</p><pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
                     }
                 }
             }

@@ -104,13 +104,19 @@ enum OpenAPIDocument {
         case is Void.Type:
             return [204: .b(OpenAPI.Response(description: "Done; no content"))]
         case is String.Type:
-            return [200: .b(OpenAPI.Response(description: "Text", content: [.txt: .b(OpenAPI.Content(schema: .string))]))]
+            return [
+                200: .b(OpenAPI.Response(description: "Text", content: [.txt: .b(OpenAPI.Content(schema: .string))]))
+            ]
         case is [UInt8].Type:
             return [
                 200: .b(
                     OpenAPI.Response(
                         description: "Bytes",
-                        content: [.other("application/octet-stream"): .b(OpenAPI.Content(schema: .string(contentEncoding: .binary)))]
+                        content: [
+                            .other("application/octet-stream"): .b(
+                                OpenAPI.Content(schema: .string(contentEncoding: .binary))
+                            )
+                        ]
                     )
                 )
             ]
@@ -136,10 +142,16 @@ enum OpenAPIDocument {
             return .string(minLength: 1)
         case .int(_, let minimum, let maximum, let signed):
             let lowest = minimum ?? (signed ? nil : 0)
-            return .integer(maximum: maximum.map { ($0, exclusive: false) }, minimum: lowest.map { ($0, exclusive: false) })
+            return .integer(
+                maximum: maximum.map { ($0, exclusive: false) },
+                minimum: lowest.map { ($0, exclusive: false) }
+            )
         case .float(let minimum, let maximum, let signed):
             let lowest = minimum ?? (signed ? nil : 0)
-            return .number(maximum: maximum.map { ($0, exclusive: false) }, minimum: lowest.map { ($0, exclusive: false) })
+            return .number(
+                maximum: maximum.map { ($0, exclusive: false) },
+                minimum: lowest.map { ($0, exclusive: false) }
+            )
         case .uuid:
             return .string(format: .uuid)
         case .any(let words):

@@ -188,7 +188,10 @@ enum SchemaRecorder {
             return try? self.recorder.value(T.self, into: node)
         }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type,
+            forKey key: Key
+        ) throws
             -> KeyedDecodingContainer<NestedKey>
         {
             let nested = Recorder(depth: self.recorder.depth + 1)
@@ -226,7 +229,9 @@ enum SchemaRecorder {
             return try self.recorder.value(T.self, into: self.element)
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        ) throws
             -> KeyedDecodingContainer<NestedKey>
         {
             self.currentIndex += 1

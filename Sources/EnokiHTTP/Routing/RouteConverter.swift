@@ -126,18 +126,27 @@ public struct RouteConverter: Sendable, Hashable {
             let length = try int("length")
             let minLength = try int("minlength")
             let maxLength = try int("maxlength")
-            converter = RouteConverter(kind: .segment(minLength: length ?? minLength ?? 1, maxLength: length ?? maxLength))
+            converter = RouteConverter(
+                kind: .segment(minLength: length ?? minLength ?? 1, maxLength: length ?? maxLength)
+            )
         case "path":
             allowed = []
             converter = RouteConverter(kind: .path)
         case "int":
             allowed = ["fixed_digits", "min", "max", "signed"]
             converter = RouteConverter(
-                kind: .int(fixedDigits: try int("fixed_digits"), min: try int("min"), max: try int("max"), signed: try bool("signed"))
+                kind: .int(
+                    fixedDigits: try int("fixed_digits"),
+                    min: try int("min"),
+                    max: try int("max"),
+                    signed: try bool("signed")
+                )
             )
         case "float":
             allowed = ["min", "max", "signed"]
-            converter = RouteConverter(kind: .float(min: try double("min"), max: try double("max"), signed: try bool("signed")))
+            converter = RouteConverter(
+                kind: .float(min: try double("min"), max: try double("max"), signed: try bool("signed"))
+            )
         case "uuid":
             allowed = []
             converter = RouteConverter(kind: .uuid)

@@ -97,11 +97,14 @@ public struct RouteRule: Sendable, Hashable, CustomStringConvertible {
         var positional: [String] = []
         if let open = converterName.firstIndex(of: "(") {
             guard converterName.hasSuffix(")") else { throw WebError.rule("rule \(rule) has an unclosed (") }
-            let arguments = converterName[converterName.index(after: open)..<converterName.index(before: converterName.endIndex)]
+            let arguments = converterName[
+                converterName.index(after: open)..<converterName.index(before: converterName.endIndex)
+            ]
             for argument in arguments.split(separator: ",") {
                 let item = argument.trimmingSpaces
                 if let equals = item.firstIndex(of: "=") {
-                    options[String(item[..<equals]).trimmingSpaces] = String(item[item.index(after: equals)...]).trimmingSpaces.unquoted
+                    options[String(item[..<equals]).trimmingSpaces] =
+                        String(item[item.index(after: equals)...]).trimmingSpaces.unquoted
                 } else if !item.isEmpty {
                     positional.append(item.unquoted)
                 }
@@ -153,10 +156,11 @@ public struct RouteRule: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             let names = try? RouteRule("/" + segment)
-            let weight = names?.parts.compactMap { part -> Int? in
-                if case .variable(_, let converter) = part { return converter.weight }
-                return nil
-            }.max() ?? 100
+            let weight =
+                names?.parts.compactMap { part -> Int? in
+                    if case .variable(_, let converter) = part { return converter.weight }
+                    return nil
+                }.max() ?? 100
             key.append(weight)
         }
         return key

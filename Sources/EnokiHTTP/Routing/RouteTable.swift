@@ -59,7 +59,9 @@ public struct RouteTable<Target: Sendable>: Sendable {
     /// - Throws: ``WebError`` when a route with the same rule already takes one of the methods.
     public mutating func add(_ rule: RouteRule, methods: [String], target: Target) throws(WebError) {
         let methods = methods.map { $0.uppercased() }
-        if let clash = self.routes.first(where: { $0.rule.text == rule.text && !Set($0.methods).isDisjoint(with: methods) }) {
+        if let clash = self.routes.first(where: {
+            $0.rule.text == rule.text && !Set($0.methods).isDisjoint(with: methods)
+        }) {
             throw WebError(
                 .route,
                 "\(rule) is declared twice for \(Set(clash.methods).intersection(methods).sorted().joined(separator: ","))"
@@ -95,7 +97,9 @@ public struct RouteTable<Target: Sendable>: Sendable {
         if !allowed.isEmpty { return .methodNotAllowed(allowed) }
         if !path.hasSuffix("/") {
             let slashed = path + "/"
-            if self.routes.contains(where: { $0.rule.endsWithSlash && $0.allows(method) && $0.rule.match(slashed[...]) != nil }) {
+            if self.routes.contains(where: {
+                $0.rule.endsWithSlash && $0.allows(method) && $0.rule.match(slashed[...]) != nil
+            }) {
                 return .redirect(slashed)
             }
         }

@@ -8,7 +8,8 @@ enum WebPages {
 
     static func errorPage(_ status: Int, _ text: String) -> WebResponse {
         let title = "\(status) \(self.title(status))"
-        let body = "<!doctype html>\n<html lang=en>\n<title>\(title)</title>\n<h1>\(self.title(status))</h1>\n<p>\(text)</p>\n"
+        let body =
+            "<!doctype html>\n<html lang=en>\n<title>\(title)</title>\n<h1>\(self.title(status))</h1>\n<p>\(text)</p>\n"
         return WebResponse(body, status: status, contentType: self.htmlContentType)
     }
 
@@ -48,7 +49,11 @@ enum WebPages {
             .replacingAll("\"", "&#34;")
         let body =
             "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href=\"\(escaped)\">\(escaped)</a>. If not, click the link.\n"
-        return WebResponse(status: 308, headers: [("Content-Type", self.htmlContentType), ("Location", location)], body: Array(body.utf8))
+        return WebResponse(
+            status: 308,
+            headers: [("Content-Type", self.htmlContentType), ("Location", location)],
+            body: Array(body.utf8)
+        )
     }
 
     /// The reason phrase werkzeug writes in the status line: upper case (`404 NOT FOUND`).

@@ -63,7 +63,12 @@ public final class WebServer: SharedExtension {
         try self.state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            let target = Target(id: id, serviceName: context.container.serviceName, entrypoint: entrypoint, context: context)
+            let target = Target(
+                id: id,
+                serviceName: context.container.serviceName,
+                entrypoint: entrypoint,
+                context: context
+            )
             do {
                 try state.routes.add(entrypoint.rule, methods: entrypoint.methods, target: target)
             } catch let error as WebError {
@@ -94,7 +99,10 @@ public final class WebServer: SharedExtension {
 
     private func run() async throws -> Int {
         let configuration = self.configuration
-        let bodyTimeout = TimeAmount.nanoseconds(Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000 + configuration.bodyTimeout.components.attoseconds / 1_000_000_000)
+        let bodyTimeout = TimeAmount.nanoseconds(
+            Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000 + configuration.bodyTimeout.components
+                .attoseconds / 1_000_000_000
+        )
         let headerTimeout = configuration.headerTimeout
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(
@@ -104,7 +112,10 @@ public final class WebServer: SharedExtension {
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [BodyTimeoutHandler(timeout: bodyTimeout)],
-                    idleTimeout: .nanoseconds(Int64(headerTimeout.components.seconds) * 1_000_000_000 + headerTimeout.components.attoseconds / 1_000_000_000)
+                    idleTimeout: .nanoseconds(
+                        Int64(headerTimeout.components.seconds) * 1_000_000_000 + headerTimeout.components.attoseconds
+                            / 1_000_000_000
+                    )
                 )
             ),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
@@ -133,7 +144,10 @@ public final class WebServer: SharedExtension {
             case .failure(let error): reason = "\(error)"
             case .success: reason = "it ended"
             }
-            throw WebError(.server, "the web server could not listen on \(configuration.host):\(configuration.port): \(reason)")
+            throw WebError(
+                .server,
+                "the web server could not listen on \(configuration.host):\(configuration.port): \(reason)"
+            )
         }
         self.logger.info("web server listening on http://\(configuration.host):\(port)")
         return port
@@ -242,7 +256,11 @@ public final class WebServer: SharedExtension {
             fields[.contentLength] = "\(response.body.count)"
             return Response(status: status, headers: fields, body: ResponseBody())
         }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+        return Response(
+            status: status,
+            headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body))
+        )
     }
 
     /// A decoded path, encoded again for a `Location` header.
@@ -250,7 +268,8 @@ public final class WebServer: SharedExtension {
         var encoded = ""
         for byte in path.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
                 encoded.unicodeScalars.append(Unicode.Scalar(byte))
             case UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"),
                 UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "'"),

@@ -51,7 +51,10 @@ public struct WebServerConfiguration: Sendable, Equatable {
         }
         if let value = config["WEB_SERVER_MAX_BODY_SIZE"], !value.isNull {
             guard let size = value.intValue, size > 0 else {
-                throw WebError(.configuration, "WEB_SERVER_MAX_BODY_SIZE must be a positive number of bytes, not \(value)")
+                throw WebError(
+                    .configuration,
+                    "WEB_SERVER_MAX_BODY_SIZE must be a positive number of bytes, not \(value)"
+                )
             }
             self.maxBodySize = size
         }
