@@ -93,12 +93,17 @@ import Testing
             )
             #expect(try await chunked.response()?.status == 413)
             await chunked.close()
-            // Not HTTP at all.
-            let garbage = try await RawConnection.open(port: port)
-            try await garbage.send("\u{01}\u{02} nonsense\r\n\r\n")
-            let garbled = try await garbage.response()
-            #expect(garbled == nil || garbled?.status == 400)
-            #expect(try await garbage.waitClosed(timeout: .seconds(5)))
+            // Not HTTP at all, a header line without a colon, an unknown HTTP version: 400, and the connection closes.
+            for malformed in [
+                "\u{01}\u{02} nonsense\r\n\r\n", "GET /as-text/1 HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n",
+                "GET /as-text/1 HTTP/9.9\r\nHost: x\r\n\r\n",
+            ] {
+                let connection = try await RawConnection.open(port: port)
+                try await connection.send(malformed)
+                #expect(try await connection.response()?.status == 400, "\(malformed)")
+                #expect(try await connection.waitClosed(timeout: .seconds(5)))
+                await connection.close()
+            }
             // Headers that never end: cut off after the header timeout.
             let slowHeaders = try await RawConnection.open(port: port)
             try await slowHeaders.send("GET /as-text/1 HTTP/1.1\r\nHost: x\r\n")
