@@ -72,10 +72,26 @@ final class WorkerPool: Sendable {
         }
     }
 
-    private func finished(_ id: UInt64) {
+    /// Takes a slot for a worker that runs in the caller's own task, when one is free and no work waits for one;
+    /// `nil` otherwise. The caller gives it back with ``releaseSlot(_:)``.
+    func acquireSlot() -> UInt64? {
+        self.state.withLock { state in
+            guard state.accepting, state.running < state.limit, state.pending.isEmpty else { return nil }
+            state.running += 1
+            state.nextID += 1
+            return state.nextID
+        }
+    }
+
+    /// Gives back a slot ``acquireSlot()`` took.
+    func releaseSlot(_ id: UInt64) {
+        self.finished(id, inCallersTask: true)
+    }
+
+    private func finished(_ id: UInt64, inCallersTask: Bool = false) {
         let (next, waiters) = self.state.withLock {
             state -> ((WorkerJob, UInt64)?, [CheckedContinuation<Void, Never>]) in
-            if state.tasks.removeValue(forKey: id) == nil {
+            if !inCallersTask, state.tasks.removeValue(forKey: id) == nil {
                 state.finishedEarly.insert(id)
             }
             if state.accepting, let job = state.pending.popFirst() {

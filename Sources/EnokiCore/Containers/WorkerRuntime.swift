@@ -116,7 +116,7 @@ final class WorkerRuntime: Sendable {
     }
 
     /// The hooks that run after the entrypoint has handled a worker's result, then the observers.
-    private func finish(_ record: WorkerRecord) async {
+    func finish(_ record: WorkerRecord) async {
         for provider in self.dependencies {
             await provider.base.workerResult(record.context, result: record.result)
         }

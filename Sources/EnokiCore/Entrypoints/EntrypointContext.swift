@@ -42,8 +42,11 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
 
     /// Runs the method in a worker as soon as the container has a free slot, and returns what it gave back.
     ///
-    /// When the calling task is cancelled before the worker started, the worker does not start; once it has
-    /// started, it runs to its end (as in Nameko, a caller who goes away does not stop a worker).
+    /// When a slot is free, the worker runs in the calling task itself (no hop to a task of its own: an HTTP
+    /// request's task serves it), and the dependencies' result and teardown hooks run before this returns; the
+    /// calling task must not be an event loop's. Otherwise the work waits for a slot in order, and runs in a task
+    /// of its own. A caller cancelled before its worker started gets `CancellationError` and no worker runs; a
+    /// worker that runs in the calling task is cancelled with it, and one in a task of its own runs to its end.
     ///
     /// - Parameters:
     ///   - input: The worker's input.
@@ -59,6 +62,20 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     ) async throws
         -> E.Output
     {
+        if let slot = self.runtime.pool.acquireSlot() {
+            defer { self.runtime.pool.releaseSlot(slot) }
+            if Task.isCancelled { throw CancellationError() }
+            let run = WorkerRuntime.Run()
+            let result = await WorkerSlot(context: self, run: run).run(
+                input,
+                contextData: contextData,
+                parentStack: parentStack
+            )
+            if let record = run.take() {
+                await self.runtime.finish(record)
+            }
+            return try result.get()
+        }
         let cancelled = CancelFlag()
         let methodName = self.methodName
         let serviceName = self.container.serviceName

@@ -74,17 +74,22 @@ public final class TimerEntrypoint: Entrypoint {
         }
     }
 
-    /// Runs the method in a worker and waits for it to finish; `false` when the container takes no more work.
-    /// A run that throws has been logged by the container; the timer goes on.
+    /// Runs the method in a worker of its own task and waits for it to finish; `false` when the container takes
+    /// no more work. Stopping the timer cancels the timer's task, not the run in progress, which is waited for. A
+    /// run that throws has been logged by the container; the timer goes on.
     private static func tick(_ context: EntrypointContext<TimerEntrypoint>) async -> Bool {
-        do {
-            try await context.run(())
-        } catch let error as EnokiError where error.code == .containerStopped {
-            return false
-        } catch is CancellationError {
-            return false
-        } catch {}
-        return true
+        await withCheckedContinuation { continuation in
+            let accepted = context.spawn(
+                giveBack: { continuation.resume(returning: false) },
+                work: { slot in
+                    _ = await slot.run(())
+                    continuation.resume(returning: true)
+                }
+            )
+            if !accepted {
+                continuation.resume(returning: false)
+            }
+        }
     }
 }
 

@@ -130,7 +130,10 @@ extension ServiceDeclaration {
                 errorResponse: errorResponse
             )
             self.entrypoint(entrypoint, method: method.wireName) { service, request in
-                try WebResponse.from(try await perform(service, WebArguments(request: request, method: method)))
+                try WebResponse.from(
+                    try await perform(service, WebArguments(request: request, method: method)),
+                    as: Result.self
+                )
             }
         } catch {
             // Reported when the container starts, where a bad declaration stops the service with a clear error.

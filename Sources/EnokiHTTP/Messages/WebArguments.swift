@@ -26,7 +26,7 @@ public struct WebArguments: Sendable {
 
     /// The value of the parameter at `index`.
     public func value<T>(_ index: Int, as type: T.Type = T.self) throws -> T {
-        if let request = self.request as? T { return request }
+        if T.self == WebRequest.self { return unsafeBitCast(self.request, to: T.self) }
         let parameter = self.method.parameters[index]
         if let value = self.pathValue(parameter) {
             return try self.decode(value, as: T.self, parameter: parameter, from: "path value")
@@ -39,7 +39,7 @@ public struct WebArguments: Sendable {
 
     /// The value of the parameter at `index`, or `defaultValue` when the request has none for it.
     public func value<T>(_ index: Int, default defaultValue: @autoclosure () -> T) throws -> T {
-        if let request = self.request as? T { return request }
+        if T.self == WebRequest.self { return unsafeBitCast(self.request, to: T.self) }
         let parameter = self.method.parameters[index]
         if let value = self.pathValue(parameter) {
             return try self.decode(value, as: T.self, parameter: parameter, from: "path value")
@@ -68,6 +68,13 @@ public struct WebArguments: Sendable {
     )
         throws -> T
     {
+        // The path values' own types, without a dynamic cast.
+        switch value {
+        case .int(let number) where T.self == Int.self: return unsafeBitCast(number, to: T.self)
+        case .string(let text) where T.self == String.self: return unsafeBitCast(text, to: T.self)
+        case .double(let number) where T.self == Double.self: return unsafeBitCast(number, to: T.self)
+        default: break
+        }
         if let value = value as? T { return value }
         guard let decodable = T.self as? any Decodable.Type else {
             throw WebError(

@@ -70,6 +70,18 @@ public struct WebResponse: Sendable, Equatable {
     ///
     /// - Throws: ``WebError`` for anything else (Nameko answers 500 `TypeError: Payload must be a string`).
     public static func from(_ value: Any) throws -> WebResponse {
+        try self.from(value, as: Any.self)
+    }
+
+    /// What a method whose result type is `R` gave back, as a response (``from(_:)``); a result of a type known
+    /// when the route is declared (`String`, `WebResponse`) is converted without a dynamic cast.
+    static func from<R>(_ value: R, as type: R.Type) throws -> WebResponse {
+        if R.self == String.self { return WebResponse(unsafeBitCast(value, to: String.self)) }
+        if R.self == WebResponse.self { return unsafeBitCast(value, to: WebResponse.self) }
+        return try self.dynamic(value)
+    }
+
+    private static func dynamic(_ value: Any) throws -> WebResponse {
         switch value {
         case let response as WebResponse:
             return response

@@ -128,6 +128,13 @@ public struct RouteRule: Sendable, Hashable, CustomStringConvertible {
             guard path.hasPrefix(text) else { return false }
             return self.match(rest, path.dropFirst(text.count), &values)
         case .variable(let name, let converter):
+            if !converter.takesSlashes, Self.nextStartsASegment(rest) {
+                // One candidate: the segment up to the next slash (werkzeug's `[^/]+` followed by `/` or the end).
+                let end = path.firstIndex(of: "/") ?? path.endIndex
+                guard end > path.startIndex, let value = converter.convert(path[..<end]) else { return false }
+                values[name] = value
+                return self.match(rest, path[end...], &values)
+            }
             // The ends the variable's text may have, shortest first (werkzeug's path is lazy; a segment cannot
             // cross a slash, so it has few).
             var end = path.startIndex
@@ -145,6 +152,13 @@ public struct RouteRule: Sendable, Hashable, CustomStringConvertible {
             }
             return false
         }
+    }
+
+    /// Whether what follows a variable starts at a slash or is the end of the rule.
+    private static func nextStartsASegment(_ rest: ArraySlice<Part>) -> Bool {
+        guard let next = rest.first else { return true }
+        if case .text(let text) = next { return text.hasPrefix("/") }
+        return false
     }
 
     /// werkzeug's order: at each segment, text before variables, lighter converters before heavier ones.

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
@@ -20,8 +21,12 @@ final class BodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
             self.scheduled?.cancel()
+            self.scheduled = nil
+            // A request that announces no body (most GETs) needs no timer: its end follows its head.
+            let length = head.headerFields[.contentLength]
+            guard head.headerFields[.transferEncoding] != nil || (length != nil && length != "0") else { break }
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             self.scheduled = context.eventLoop.scheduleTask(in: self.timeout) {
                 loopBound.value.close(promise: nil)
