@@ -53,15 +53,23 @@ private struct Lifecycle: ServiceDefinition {
     static let serviceName = "lifecycle"
     nonisolated(unsafe) static var recorder = Recorder()
     nonisolated(unsafe) static var gate = Gate()
+    nonisolated(unsafe) static var tasks = Recorder()
     nonisolated(unsafe) static var entrypoint = ManualEntrypoint()
     init(dependencies: WorkerDependencies) throws {}
     static func declare(_ service: inout ServiceDeclaration<Self>) {
         service.entrypoint(Self.entrypoint, method: "work") { (_, _: Void) in
             try await Self.gate.pass()
+            // Which task the worker ran in: the caller's task-local value is seen only in the caller's task.
+            Self.tasks.record("task \(CallerMark.value ?? "own")")
             return "done"
         }
         service.dependency("recorder", RecordingProvider(recorder: Self.recorder))
     }
+}
+
+/// A task-local value the test sets in the calling task.
+private enum CallerMark {
+    @TaskLocal static var value: String?
 }
 
 /// A count several tasks add to.
@@ -88,6 +96,7 @@ private final class Flag: Sendable {
     ) {
         Lifecycle.recorder = Recorder()
         Lifecycle.gate = Gate()
+        Lifecycle.tasks = Recorder()
         Lifecycle.entrypoint = ManualEntrypoint()
         let container = try ServiceContainer<Lifecycle>(
             config: ["max_workers": .int(maxWorkers)],
@@ -105,6 +114,7 @@ private final class Flag: Sendable {
         try await self.runAwaitsTheResult()
         try await self.aCallerCancelledBeforeItsWorkerStartedRunsNoWorker()
         try await self.aSlotRunsTheMethodOnce()
+        try await self.aFreeSlotRunsTheWorkerInTheCallersTask()
         try await self.workDroppedAtStopIsGivenBackAtOnce()
         try await self.aKillEndsTheStopsWaitForAWorkerThatDoesNotEnd()
     }
@@ -156,6 +166,25 @@ private final class Flag: Sendable {
         #expect(try await first.value == "done")
         await container.stop()
         #expect(Lifecycle.gate.runs.count == 1)
+    }
+
+    func aFreeSlotRunsTheWorkerInTheCallersTask() async throws {
+        let (container, context) = try await self.container(maxWorkers: 1)
+        // The only slot is free: the worker runs in the caller's task.
+        Lifecycle.gate.release()
+        _ = try await CallerMark.$value.withValue("caller") { try await context.run(()) }
+        #expect(Lifecycle.tasks.all == ["task caller"])
+        // The slot is taken: the next caller's worker waits for it and runs in a task of its own.
+        Lifecycle.gate = Gate()
+        let first = Task { try await context.run(()) }
+        while Lifecycle.gate.runs.count < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let second = Task { try await CallerMark.$value.withValue("second caller") { try await context.run(()) } }
+        try await Task.sleep(for: .milliseconds(50))
+        Lifecycle.gate.release()
+        _ = try await first.value
+        _ = try await second.value
+        #expect(Lifecycle.tasks.all == ["task caller", "task own", "task own"])
+        await container.stop()
     }
 
     func aSlotRunsTheMethodOnce() async throws {
