@@ -59,9 +59,15 @@ for _ in $(seq 1 100); do
     kill -0 $WEB 2>/dev/null || { cat "$WEB_LOG" >&2; exit 1; }
     sleep 0.2
 done
-command -v curl >/dev/null || { echo "curl is missing: apt-get install curl" >&2; exit 1; }
+if ! command -v curl >/dev/null; then
+    echo "installing curl" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
+    "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 show() {
-    echo "\$ curl -i $*"
+    printf '$ curl -i'
+    printf ' %q' "$@"
+    echo
     curl -si "$@" | tr -d '\r' | grep -v '^Date: '
     echo
 }
