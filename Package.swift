@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "EnokiHTTPTests",
             dependencies: [
-                "Enoki", "EnokiHTTP", "EnokiCore", "EnokiTestSupport",
+                "Enoki", "EnokiHTTP", "EnokiCore", "EnokiTesting", "EnokiTestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -82,7 +82,8 @@ public struct TestCluster: Sendable {
     ///
     /// - Parameters:
     ///   - services: The services, as ``TestService/service(_:restrictEntrypoints:replacing:)`` describes them.
-    ///   - config: Extra configuration (its `AMQP_URI` is replaced by the test virtual host's).
+    ///   - config: Extra configuration (its `AMQP_URI` is replaced by the test virtual host's; without a
+    ///     `WEB_SERVER_ADDRESS`, HTTP entrypoints listen on a free port of 127.0.0.1).
     ///   - clock: The clock the services' timers follow (a ``ManualClock``, say); the continuous clock by default.
     ///   - virtualHosts: How to make the virtual host.
     ///   - logger: Where the services log; silent by default.
@@ -98,6 +99,9 @@ public struct TestCluster: Sendable {
         try await self.withVirtualHost(virtualHosts: virtualHosts) { virtualHost, url in
             var config = config
             config["AMQP_URI"] = .string(url)
+            if config["WEB_SERVER_ADDRESS"] == nil {
+                config["WEB_SERVER_ADDRESS"] = "127.0.0.1:0"
+            }
             let shared = SharedExtensions()
             if let clock {
                 TimerClock.install(clock, in: shared)

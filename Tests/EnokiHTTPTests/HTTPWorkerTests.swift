@@ -4,6 +4,7 @@
 
 import Enoki
 import EnokiHTTP
+import EnokiTesting
 import Logging
 import Synchronization
 import Testing
@@ -77,5 +78,20 @@ private struct WorkerHttpService {
         #expect(observed.count == 2)
         #expect((observed.first?.input as? WebRequest)?.path == "/get/42")
         #expect(observed.last?.failed == true)
+    }
+}
+
+/// HTTP services in a `TestCluster`: on a free port of 127.0.0.1 unless the test says otherwise, and served.
+@Suite(.timeLimit(.minutes(2))) struct HTTPTestClusterTests {
+    @Test func aTestClusterServesHTTPOnLoopback() async throws {
+        try await TestCluster.run(WorkerHttpService.self) { cluster in
+            let server = try #require(cluster.runner.shared.existing(WebServer.self))
+            #expect(server.configuration.host == "127.0.0.1")
+            let port = try #require(server.port)
+            #expect(port != 8000)
+            let answer = try await RawHTTP.request(port: port, "GET", "/get/7")
+            #expect(answer.status == 200)
+            #expect(answer.text == "value 7, context 0")
+        }
     }
 }
