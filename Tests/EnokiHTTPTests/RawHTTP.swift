@@ -124,7 +124,8 @@ final class RawConnection: Sendable {
                 let length = answer.header("Content-Length").flatMap(Int.init) ?? 0
                 if head || answer.body.count >= length { return answer }
             }
-            if self.isClosed { return HTTPAnswer.parse(bytes, head: head) }
+            // Read again once closed: the last bytes may have come after the read above.
+            if self.isClosed { return HTTPAnswer.parse(self.received, head: head) }
             try await Task.sleep(for: .milliseconds(10))
         }
         return nil
