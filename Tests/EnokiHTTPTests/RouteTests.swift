@@ -231,3 +231,31 @@ import Testing
         #expect(request.text == "h\u{FFFD}")
     }
 }
+
+@Suite struct HTTPEntrypointDeclarationTests {
+    private func method(_ parameters: [(String, any Any.Type)]) -> ServiceMethod {
+        ServiceMethod(
+            swiftName: "handle",
+            wireName: "handle",
+            parameters: parameters.map { .init(label: $0.0, name: $0.0, wireName: $0.0, type: $0.1) }
+        )
+    }
+
+    @Test func aRouteMustGiveEveryParameterSomethingToTake() throws {
+        _ = try HTTPEntrypoint(methods: "GET", rule: "/a/<int:id>", method: self.method([("id", Int.self)]))
+        _ = try HTTPEntrypoint(
+            methods: "POST",
+            rule: "/a/<int:id>",
+            method: self.method([("request", WebRequest.self), ("id", Int.self), ("order", String.self)])
+        )
+        let missing = #expect(throws: WebError.self) {
+            try HTTPEntrypoint(methods: "GET", rule: "/a/<int:id>", method: self.method([("other", Int.self)]))
+        }
+        #expect(missing?.message.contains("no parameter id") == true)
+        let twoBodies = #expect(throws: WebError.self) {
+            try HTTPEntrypoint(methods: "POST", rule: "/a", method: self.method([("a", Int.self), ("b", Int.self)]))
+        }
+        #expect(twoBodies?.message.contains("one body parameter at most") == true)
+        #expect(throws: WebError.self) { try HTTPEntrypoint(methods: "", rule: "/a", method: self.method([])) }
+    }
+}

@@ -58,6 +58,17 @@ public final class HTTPEntrypoint: Entrypoint {
         if let missing = self.rule.variableNames.first(where: { !names.contains($0) }) {
             throw WebError(.route, "\(method.swiftName) has no parameter \(missing) for the rule \(rule)")
         }
+        let variables = Set(self.rule.variableNames)
+        let bodies = method.parameters.filter { parameter in
+            parameter.type != WebRequest.self && !variables.contains(parameter.label ?? parameter.name)
+                && !variables.contains(parameter.name)
+        }
+        if bodies.count > 1 {
+            throw WebError(
+                .route,
+                "\(method.swiftName) takes \(bodies.map(\.name).joined(separator: ", ")) from the body; a route takes one body parameter at most"
+            )
+        }
     }
 
     public func isExpected(_ error: any Error) -> Bool {
