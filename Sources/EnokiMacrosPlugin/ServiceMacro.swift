@@ -119,15 +119,7 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
                     ? ".init(\(literal(parameter.wireName)))"
                     : ".init(\(literal(parameter.wireName)), hasDefault: true)"
             }.joined(separator: ", ")
-            let arguments = method.parameters.enumerated().map { index, parameter -> String in
-                let value =
-                    parameter.defaultValue.map { "arguments.value(\(index), default: \($0) as \(parameter.type))" }
-                    ?? "arguments.value(\(index), as: \(parameter.type).self)"
-                return parameter.label.map { "\($0): \(value)" } ?? value
-            }.joined(separator: ", ")
-            var call = "service.\(method.swiftName)(\(arguments))"
-            if method.isAsync { call = "await " + call }
-            if method.isThrowing || !method.parameters.isEmpty { call = "try " + call }
+            let call = self.call(method, parenthesizingTypes: false)
             let closureArguments = method.parameters.isEmpty ? "service, _" : "service, arguments"
             lines.append(
                 """
@@ -180,7 +172,8 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
 /// A Swift string literal for a text.
 extension ServiceMacro {
     /// `service.http("GET", "/x", method: EnokiCore.ServiceMethod(…)) { (service, arguments) async throws -> R in … }`
-    static func declaration(of method: ServiceModel.CustomMethod) -> String {
+    static func declaration(of custom: ServiceModel.CustomMethod) -> String {
+        let method = custom.method
         let parameters = method.parameters.map { parameter in
             let label = parameter.label.map(literal) ?? "nil"
             return
@@ -189,22 +182,30 @@ extension ServiceMacro {
         let returnType = method.returnType ?? "Void"
         let description =
             "EnokiCore.ServiceMethod(swiftName: \(literal(method.swiftName)), wireName: \(literal(method.wireName)), parameters: [\(parameters)], resultType: (\(returnType)).self)"
+        let leading = custom.arguments.isEmpty ? "" : custom.arguments + ", "
+        let names = method.parameters.isEmpty ? "service, _" : "service, arguments"
+        return """
+            service.\(custom.declaration)(\(leading)method: \(description)) { (\(names)) async throws -> \(returnType) in
+            \(self.call(method, parenthesizingTypes: true))
+            }
+            """
+    }
+
+    /// `try await service.m(arguments.value(0, as: T.self), label: arguments.value(1, default: d as U))`: the
+    /// method called with each parameter read by position (`try` when it throws or reads any, `await` when async).
+    /// Types are parenthesized where they may be written in any form (another module's attributes).
+    static func call(_ method: ServiceModel.Method, parenthesizingTypes: Bool) -> String {
         let arguments = method.parameters.enumerated().map { index, parameter -> String in
+            let type = parenthesizingTypes ? "(\(parameter.type))" : parameter.type
             let value =
                 parameter.defaultValue.map { "arguments.value(\(index), default: \($0) as \(parameter.type))" }
-                ?? "arguments.value(\(index), as: (\(parameter.type)).self)"
+                ?? "arguments.value(\(index), as: \(type).self)"
             return parameter.label.map { "\($0): \(value)" } ?? value
         }.joined(separator: ", ")
         var call = "service.\(method.swiftName)(\(arguments))"
         if method.isAsync { call = "await " + call }
         if method.isThrowing || !method.parameters.isEmpty { call = "try " + call }
-        let leading = method.arguments.isEmpty ? "" : method.arguments + ", "
-        let names = method.parameters.isEmpty ? "service, _" : "service, arguments"
-        return """
-            service.\(method.declaration)(\(leading)method: \(description)) { (\(names)) async throws -> \(returnType) in
-            \(call)
-            }
-            """
+        return call
     }
 }
 

@@ -16,7 +16,9 @@ struct ServiceModel {
         var defaultValue: String?
     }
 
-    struct RPCMethod {
+    /// A method whose parameters its entrypoint reads by position: an `@RPC` method, or one marked by another
+    /// module's attribute.
+    struct Method {
         var swiftName: String
         var wireName: String
         var parameters: [Parameter]
@@ -59,15 +61,10 @@ struct ServiceModel {
         var declaration: String
         /// The attribute's arguments, as written.
         var arguments: String
-        var swiftName: String
-        var wireName: String
-        var parameters: [Parameter]
-        var isAsync: Bool
-        var isThrowing: Bool
-        var returnType: String?
+        var method: Method
     }
 
-    var rpcMethods: [RPCMethod] = []
+    var rpcMethods: [Method] = []
     var messageMethods: [MessageMethod] = []
     var customMethods: [CustomMethod] = []
     var dependencies: [Dependency] = []
@@ -205,19 +202,9 @@ struct ServiceModel {
         _ function: FunctionDeclSyntax,
         attribute: AttributeSyntax,
         in context: some MacroExpansionContext
-    ) -> RPCMethod? {
-        guard self.checkInstanceMethod(function, attribute: "RPC", in: context),
-            let (parameters, effects) = self.readParameters(function, in: context)
-        else { return nil }
-        let swiftName = function.name.text
-        return RPCMethod(
-            swiftName: swiftName,
-            wireName: attribute.firstStringArgument ?? snakeCase(swiftName),
-            parameters: parameters,
-            isAsync: effects.isAsync,
-            isThrowing: effects.isThrowing,
-            returnType: effects.returnType
-        )
+    ) -> Method? {
+        guard self.checkInstanceMethod(function, attribute: "RPC", in: context) else { return nil }
+        return self.readMethod(function, wireName: attribute.firstStringArgument, in: context)
     }
 
     private static func readCustom(
@@ -227,28 +214,21 @@ struct ServiceModel {
     ) -> CustomMethod? {
         let name = attribute.simpleName
         guard self.checkInstanceMethod(function, attribute: name, in: context),
-            let (parameters, effects) = self.readParameters(function, in: context)
+            let method = self.readMethod(function, wireName: nil, in: context)
         else { return nil }
         let arguments = (attribute.arguments?.as(LabeledExprListSyntax.self)).map { list in
             list.map { $0.trimmedDescription.trimmingTrailingComma }.joined(separator: ", ")
         }
-        return CustomMethod(
-            declaration: lowerCamelCase(name),
-            arguments: arguments ?? "",
-            swiftName: function.name.text,
-            wireName: snakeCase(function.name.text),
-            parameters: parameters,
-            isAsync: effects.isAsync,
-            isThrowing: effects.isThrowing,
-            returnType: effects.returnType
-        )
+        return CustomMethod(declaration: lowerCamelCase(name), arguments: arguments ?? "", method: method)
     }
 
-    /// A method's parameters and effects, reporting parameters no entrypoint can pass (variadic, `inout`).
-    private static func readParameters(
+    /// A method's names, parameters and effects, reporting parameters no entrypoint can pass (variadic, `inout`).
+    /// The wire name is the Swift name in snake case unless `wireName` gives one.
+    private static func readMethod(
         _ function: FunctionDeclSyntax,
+        wireName: String?,
         in context: some MacroExpansionContext
-    ) -> ([Parameter], (isAsync: Bool, isThrowing: Bool, returnType: String?))? {
+    ) -> Method? {
         var parameters: [Parameter] = []
         for parameter in function.signature.parameterClause.parameters {
             if parameter.ellipsis != nil {
@@ -278,7 +258,15 @@ struct ServiceModel {
         if returnType == "Void" || returnType == "()" {
             returnType = nil
         }
-        return (parameters, (effects?.asyncSpecifier != nil, effects?.throwsClause != nil, returnType))
+        let swiftName = function.name.text
+        return Method(
+            swiftName: swiftName,
+            wireName: wireName ?? snakeCase(swiftName),
+            parameters: parameters,
+            isAsync: effects?.asyncSpecifier != nil,
+            isThrowing: effects?.throwsClause != nil,
+            returnType: returnType
+        )
     }
 
     private static func propertyNameAndType(

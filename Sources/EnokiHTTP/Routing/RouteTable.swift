@@ -68,11 +68,13 @@ public struct RouteTable<Target: Sendable>: Sendable {
             )
         }
         self.routes.append(Route(rule: rule, methods: methods, target: target))
-        // A stable sort: equal keys keep the order they were added in.
-        self.routes = self.routes.enumerated().sorted { left, right in
-            left.element.rule.sortKey.lexicographicallyPrecedes(right.element.rule.sortKey)
-                || (left.element.rule.sortKey == right.element.rule.sortKey && left.offset < right.offset)
-        }.map(\.element)
+        // A stable sort, each rule's key computed once: equal keys keep the order they were added in.
+        let keyed = self.routes.enumerated().map {
+            (offset: $0.offset, key: $0.element.rule.sortKey, route: $0.element)
+        }
+        self.routes = keyed.sorted { left, right in
+            left.key.lexicographicallyPrecedes(right.key) || (left.key == right.key && left.offset < right.offset)
+        }.map(\.route)
     }
 
     /// Removes the routes whose target `isRemoved` says so.

@@ -99,11 +99,7 @@ public final class WebServer: SharedExtension {
 
     private func run() async throws -> Int {
         let configuration = self.configuration
-        let bodyTimeout = TimeAmount.nanoseconds(
-            Int64(configuration.bodyTimeout.components.seconds) * 1_000_000_000 + configuration.bodyTimeout.components
-                .attoseconds / 1_000_000_000
-        )
-        let headerTimeout = configuration.headerTimeout
+        let bodyTimeout = TimeAmount(configuration.bodyTimeout)
         let (bound, boundContinuation) = AsyncStream<Int>.makeStream()
         let application = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
@@ -112,10 +108,7 @@ public final class WebServer: SharedExtension {
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [BodyTimeoutHandler(timeout: bodyTimeout)],
-                    idleTimeout: .nanoseconds(
-                        Int64(headerTimeout.components.seconds) * 1_000_000_000 + headerTimeout.components.attoseconds
-                            / 1_000_000_000
-                    )
+                    idleTimeout: TimeAmount(configuration.headerTimeout)
                 )
             ),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
