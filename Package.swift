@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "Enoki", targets: ["Enoki"]),
         .library(name: "EnokiTesting", targets: ["EnokiTesting"]),
         .library(name: "EnokiHTTP", targets: ["EnokiHTTP"]),
+        .library(name: "EnokiSMTP", targets: ["EnokiSMTP"]),
+        .library(name: "EnokiMail", targets: ["EnokiMail"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki", targets: ["EnokiTool"]),
         .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
@@ -146,6 +148,37 @@ let package = Package(
             dependencies: ["Enoki", "EnokiHTTP"],
             path: "Tests/HTTPServices"
         ),
+        // An SMTP client on SwiftNIO: a pure codec, a session state machine, a thin handler. Knows nothing of Enoki.
+        .target(
+            name: "EnokiSMTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EnokiSMTPTests",
+            dependencies: ["EnokiSMTP", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // The Mailer dependency provider: mail over SMTP_URI, or to the log when there is none.
+        .target(
+            name: "EnokiMail",
+            dependencies: [
+                "EnokiCore",
+                "EnokiSMTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "EnokiMailTests",
+            dependencies: [
+                "EnokiMail", "EnokiSMTP", "EnokiCore", "EnokiTesting", "EnokiTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
         // `enoki`: call services, dispatch events, show config.
@@ -154,7 +187,7 @@ let package = Package(
             dependencies: ["Enoki", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The Swift twins of the example services of Nameko's documentation.
-        .executableTarget(name: "EnokiExamples", dependencies: ["Enoki", "EnokiHTTP"]),
+        .executableTarget(name: "EnokiExamples", dependencies: ["Enoki", "EnokiHTTP", "EnokiMail"]),
         // The testing toolkit for service authors.
         .target(
             name: "EnokiTesting",
@@ -210,7 +243,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Tests/EnokiTestSupport"
+            path: "Tests/EnokiTestSupport",
+            exclude: ["Python"]
         ),
         .testTarget(
             name: "EnokiAMQPClientIntegrationTests",

@@ -1,0 +1,119 @@
+"""A mail server for the tests, on aiosmtpd: it records every mail it takes as a JSON line in a file.
+
+    smtp_server.py --port P --out FILE [--cert C --key K] [--implicit-tls] [--require-starttls]
+                   [--auth USER:PASSWORD] [--hang-at data|greeting]
+
+It prints "READY <port>" once it listens on 127.0.0.1.
+"""
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import logging
+import socket
+import ssl
+import sys
+import time
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+class Recorder:
+    def __init__(self, out, hang_at):
+        self.out = out
+        self.hang_at = hang_at
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.hang_at == "data":
+            # A server that stops answering in the middle of a mail.
+            await asyncio.sleep(3600)
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "from": str(message["From"]),
+            "to": str(message["To"]),
+            "subject": str(message["Subject"]),
+            # Line ends as a mail reader shows them.
+            "body": body.get_content().replace("\r\n", "\n") if body is not None else "",
+            # STARTTLS sets session.ssl; implicit TLS shows on the transport.
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
+            "auth": bool(session.authenticated),
+            "login": (session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None),
+            "mime_version": message["MIME-Version"],
+        }
+        with open(self.out, "a") as f:
+            f.write(json.dumps(record) + "\n")
+        return "250 OK queued"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
+    parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--require-starttls", action="store_true")
+    parser.add_argument("--auth")
+    parser.add_argument("--hang-at")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+
+    context = None
+    if args.cert:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+
+    options = {}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login.decode() == user
+                and auth_data.password.decode() == password
+            )
+            # handled=False: aiosmtpd then answers a failure with 535 (its default, True, answers nothing).
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
+
+        options.update(
+            authenticator=authenticator,
+            auth_required=True,
+            auth_require_tls=context is not None and not args.implicit_tls,
+        )
+    if context is not None and not args.implicit_tls:
+        options.update(tls_context=context, require_starttls=args.require_starttls)
+    if args.implicit_tls:
+        options.update(ssl_context=context)
+
+    handler = Recorder(args.out, args.hang_at)
+    if args.hang_at == "greeting":
+        # Accepts connections and never says a word.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", args.port))
+        listener.listen(16)
+        print("READY %d" % args.port, flush=True)
+        held = []
+        while True:
+            connection, _ = listener.accept()
+            held.append(connection)
+
+    controller = Controller(handler, hostname="127.0.0.1", port=args.port, server_hostname="localhost", **options)
+    controller.start()
+    print("READY %d" % args.port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
