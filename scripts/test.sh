@@ -11,6 +11,9 @@ cd "$ROOT"
 scripts/broker.sh start
 ENOKI_PYTHON="$(scripts/python-env.sh)"
 export ENOKI_PYTHON
+# The browser that loads the API documentation page in the gateway tests.
+ENOKI_CHROMIUM="$(scripts/chromium.sh)"
+export ENOKI_CHROMIUM
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 # Tests make a virtual host each, and close connections, with rabbitmqctl.
 export RABBITMQCTL="${RABBITMQCTL:-$ROOT/scripts/broker.sh ctl}"

@@ -180,8 +180,9 @@ extension ServiceMacro {
                 "EnokiCore.ServiceMethod.Parameter(label: \(label), name: \(literal(parameter.name)), wireName: \(literal(parameter.wireName)), type: (\(parameter.type)).self, hasDefault: \(parameter.defaultValue != nil))"
         }.joined(separator: ", ")
         let returnType = method.returnType ?? "Void"
+        let documentation = method.documentation.map { ", documentation: \(literal($0))" } ?? ""
         let description =
-            "EnokiCore.ServiceMethod(swiftName: \(literal(method.swiftName)), wireName: \(literal(method.wireName)), parameters: [\(parameters)], resultType: (\(returnType)).self)"
+            "EnokiCore.ServiceMethod(swiftName: \(literal(method.swiftName)), wireName: \(literal(method.wireName)), parameters: [\(parameters)], resultType: (\(returnType)).self\(documentation))"
         let leading = custom.arguments.isEmpty ? "" : custom.arguments + ", "
         let names = method.parameters.isEmpty ? "service, _" : "service, arguments"
         return """
@@ -210,7 +211,9 @@ extension ServiceMacro {
 }
 
 func literal(_ text: String) -> String {
-    "\"" + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\""
+    "\""
+        + text.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: "\\n")
+        .replacingAll("\r", with: "\\r").replacingAll("\t", with: "\\t") + "\""
 }
 
 extension String {

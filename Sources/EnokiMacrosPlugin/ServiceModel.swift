@@ -25,6 +25,8 @@ struct ServiceModel {
         var isAsync: Bool
         var isThrowing: Bool
         var returnType: String?
+        /// The method's `///` comment, if it has one.
+        var documentation: String? = nil
     }
 
     struct Dependency {
@@ -265,8 +267,35 @@ struct ServiceModel {
             parameters: parameters,
             isAsync: effects?.asyncSpecifier != nil,
             isThrowing: effects?.throwsClause != nil,
-            returnType: returnType
+            returnType: returnType,
+            documentation: self.documentation(of: function)
         )
+    }
+
+    /// The text of a declaration's `///` lines (or `/** */` block), without the markers.
+    static func documentation(of function: FunctionDeclSyntax) -> String? {
+        var lines: [String] = []
+        for piece in function.leadingTrivia {
+            switch piece {
+            case .docLineComment(let text):
+                var line = Substring(text.dropFirst(3))
+                if line.hasPrefix(" ") { line = line.dropFirst() }
+                lines.append(String(line))
+            case .docBlockComment(let text):
+                let body = text.dropFirst(3).dropLast(2)
+                for line in body.split(separator: "\n", omittingEmptySubsequences: false) {
+                    var trimmed = line.drop { $0 == " " || $0 == "\t" }
+                    if trimmed.hasPrefix("*") { trimmed = trimmed.dropFirst() }
+                    if trimmed.hasPrefix(" ") { trimmed = trimmed.dropFirst() }
+                    lines.append(String(trimmed))
+                }
+            default:
+                break
+            }
+        }
+        while lines.first?.allSatisfy({ $0 == " " }) == true { lines.removeFirst() }
+        while lines.last?.allSatisfy({ $0 == " " }) == true { lines.removeLast() }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
     private static func propertyNameAndType(

@@ -259,3 +259,73 @@ import Testing
         #expect(throws: WebError.self) { try HTTPEntrypoint(methods: "", rule: "/a", method: self.method([])) }
     }
 }
+
+@Suite struct BodyFieldErrorTests {
+    struct Request: Codable, Sendable {
+        enum Operation: String, Codable, CaseIterable, Sendable { case sum, mul }
+        struct Item: Codable, Sendable { var kind: Operation }
+        var operation: Operation
+        var value: Int
+        var items: [Item]
+    }
+
+    private func error(_ body: String) -> BadRequest? {
+        let method = ServiceMethod(
+            swiftName: "compute",
+            wireName: "compute",
+            parameters: [.init(label: nil, name: "data", wireName: "data", type: Request.self)]
+        )
+        let arguments = WebArguments(
+            request: WebRequest(method: "POST", path: "/", body: Array(body.utf8)),
+            method: method
+        )
+        do {
+            _ = try arguments.value(0, as: Request.self)
+            return nil
+        } catch {
+            return error as? BadRequest
+        }
+    }
+
+    @Test func aBadFieldIsNamedWithWhatItMayBe() {
+        let wrongEnum = self.error(#"{"operation": "pow", "value": 1, "items": []}"#)
+        #expect(wrongEnum?.field == "operation")
+        #expect(wrongEnum?.message == #"compute() body 'data' at operation must be one of "sum", "mul", not "pow""#)
+        let nested = self.error(#"{"operation": "sum", "value": 1, "items": [{"kind": "sum"}, {"kind": "div"}]}"#)
+        #expect(nested?.field == "items[1].kind")
+        #expect(nested?.message.hasSuffix(#"must be one of "sum", "mul", not "div""#) == true)
+        let missing = self.error(#"{"operation": "sum", "items": []}"#)
+        #expect(missing?.field == "value")
+        #expect(missing?.message == "compute() body 'data' lacks the field 'value'")
+        let type = self.error(#"{"operation": "sum", "value": "1", "items": []}"#)
+        #expect(type?.field == "value")
+        #expect(type?.message == "compute() body 'data' at value must be int, not str")
+        #expect(self.error("{") != nil && self.error("{")?.field == nil)
+    }
+
+    @Test func pathsAreReadAsTheDecoderWritesThem() {
+        #expect(JSONValue.pathComponents("items[12].kind") == [.key("items"), .index(12), .key("kind")])
+        #expect(JSONValue.pathComponents("") == [])
+        let value: JSONValue = .object(["items": .array([.object(["kind": .string("x")])])])
+        #expect(value.value(atPath: "items[0].kind") == .string("x"))
+        #expect(value.value(atPath: "items[3].kind") == nil)
+    }
+
+    @Test func aMethodsDocumentationGivesTheSummaryDescriptionAndResponse() {
+        let documentation = MethodDocumentation(
+            """
+            Micro Service Based Compute and Mail API
+
+            This API is made with Enoki:
+            the work runs behind it.
+
+            - Parameter data: the body.
+            - Returns: Please wait the calculation
+            """
+        )
+        #expect(documentation.summary == "Micro Service Based Compute and Mail API")
+        #expect(documentation.description == "This API is made with Enoki: the work runs behind it.")
+        #expect(documentation.returns == "Please wait the calculation")
+        #expect(MethodDocumentation(nil) == MethodDocumentation(""))
+    }
+}

@@ -25,7 +25,7 @@ enum WebProcesses {
     /// A config file with these keys.
     static func config(_ keys: [String: String]) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-web-\(UUID().uuidString).yaml")
-        var yaml = "AMQP_URI: '\(self.brokerURI)'\n"
+        var yaml = keys["AMQP_URI"] == nil ? "AMQP_URI: '\(self.brokerURI)'\n" : ""
         for (key, value) in keys.sorted(by: { $0.key < $1.key }) { yaml += "\(key): \(value)\n" }
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url.path
@@ -35,7 +35,9 @@ enum WebProcesses {
     static func swift(
         _ executable: String,
         _ services: [String],
-        config keys: [String: String] = [:]
+        config keys: [String: String] = [:],
+        environment: [String: String] = [:],
+        serves http: Bool = true
     ) async throws -> (Subprocess, Int) {
         let path = TestBinaries.path(executable)
         guard FileManager.default.isExecutableFile(atPath: path) else {
@@ -46,9 +48,11 @@ enum WebProcesses {
         let process = try Subprocess(
             name: executable,
             executable: path,
-            arguments: ["run"] + services + ["--config", try self.config(keys)]
+            arguments: ["run"] + services + ["--config", try self.config(keys)],
+            environment: environment
         )
         try await process.waitFor("services started")
+        guard http else { return (process, 0) }
         let marker = "web server listening on http://127.0.0.1:"
         guard let line = process.log.split(separator: "\n").first(where: { $0.contains(marker) }),
             let port = Int(line.split(separator: ":").last ?? "")

@@ -92,6 +92,9 @@ final class EntrypointMacroTests: XCTestCase {
             """
             @Service("web")
             struct Web {
+                /// Gets a "value".
+                ///
+                /// - Returns: its \\(text)
                 @HTTP("GET", "/get/<int:value>")
                 func getMethod(_ request: WebRequest, value: Int) -> String { "" }
 
@@ -105,6 +108,9 @@ final class EntrypointMacroTests: XCTestCase {
             """,
             expandedSource: """
                 struct Web {
+                    /// Gets a "value".
+                    ///
+                    /// - Returns: its \\(text)
                     func getMethod(_ request: WebRequest, value: Int) -> String { "" }
 
                     @EnokiHTTP.HTTP("POST", "/post", expectedErrors: [Bad.self])
@@ -137,7 +143,7 @@ final class EntrypointMacroTests: XCTestCase {
                     }
 
                     static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
-                        service.http("GET", "/get/<int:value>", method: EnokiCore.ServiceMethod(swiftName: "getMethod", wireName: "get_method", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "value", name: "value", wireName: "value", type: (Int).self, hasDefault: false)], resultType: (String).self)) { (service, arguments) async throws -> String in
+                        service.http("GET", "/get/<int:value>", method: EnokiCore.ServiceMethod(swiftName: "getMethod", wireName: "get_method", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "value", name: "value", wireName: "value", type: (Int).self, hasDefault: false)], resultType: (String).self, documentation: "Gets a \\"value\\".\\n\\n- Returns: its \\\\(text)")) { (service, arguments) async throws -> String in
                             try service.getMethod(arguments.value(0, as: (WebRequest).self), value: arguments.value(1, as: (Int).self))
                         }
                         service.http("POST", "/post", expectedErrors: [Bad.self], method: EnokiCore.ServiceMethod(swiftName: "doPost", wireName: "do_post", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "limit", name: "limit", wireName: "limit", type: (Int).self, hasDefault: true)], resultType: (Void).self)) { (service, arguments) async throws -> Void in

@@ -40,14 +40,22 @@ public struct ServiceMethod: Sendable {
     public var parameters: [Parameter]
     /// Its result type (`Void` when it returns nothing).
     public var resultType: any Any.Type
+    /// Its documentation comment, without the `///` (what an API document shows of it).
+    public var documentation: String?
 
     /// A method.
-    public init(swiftName: String, wireName: String, parameters: [Parameter] = [], resultType: any Any.Type = Void.self)
-    {
+    public init(
+        swiftName: String,
+        wireName: String,
+        parameters: [Parameter] = [],
+        resultType: any Any.Type = Void.self,
+        documentation: String? = nil
+    ) {
         self.swiftName = swiftName
         self.wireName = wireName
         self.parameters = parameters
         self.resultType = resultType
+        self.documentation = documentation
     }
 
     /// The method's signature on the wire, for binding Python-style arguments.

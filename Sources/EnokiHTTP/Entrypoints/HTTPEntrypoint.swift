@@ -30,6 +30,8 @@ public final class HTTPEntrypoint: Entrypoint {
     /// The method the route runs.
     public let method: ServiceMethod
     let errorResponse: @Sendable (any Error) -> WebResponse?
+    /// Whether the service renders its own error responses (``WebErrorResponding``).
+    let rendersOwnErrors: Bool
     private let route = Mutex<(server: WebServer, id: Int)?>(nil)
 
     /// An entrypoint.
@@ -40,14 +42,18 @@ public final class HTTPEntrypoint: Entrypoint {
     ///   - expectedErrors: The errors answered with 400.
     ///   - method: The method the route runs.
     ///   - errorResponse: The service's own error responses.
+    ///   - rendersOwnErrors: Whether `errorResponse` answers any error (the API document then shows no body for
+    ///     400).
     /// - Throws: ``WebError`` when the rule does not parse or names a variable no parameter of the method takes.
     public init(
         methods: String,
         rule: String,
         expectedErrors: [any Error.Type] = [],
         method: ServiceMethod,
-        errorResponse: @escaping @Sendable (any Error) -> WebResponse? = { _ in nil }
+        errorResponse: @escaping @Sendable (any Error) -> WebResponse? = { _ in nil },
+        rendersOwnErrors: Bool = false
     ) throws(WebError) {
+        self.rendersOwnErrors = rendersOwnErrors
         self.rule = try RouteRule(rule)
         self.methods = methods.split(separator: ",").map { String($0).trimmingSpaces.uppercased() }
         guard !self.methods.isEmpty else { throw WebError(.route, "\(rule) has no method") }
@@ -138,7 +144,8 @@ extension ServiceDeclaration {
                 rule: rule,
                 expectedErrors: expectedErrors,
                 method: method,
-                errorResponse: errorResponse
+                errorResponse: errorResponse,
+                rendersOwnErrors: Service.self is any WebErrorResponding.Type
             )
             self.entrypoint(entrypoint, method: method.wireName) { service, request in
                 try WebResponse.from(

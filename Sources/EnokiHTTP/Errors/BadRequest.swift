@@ -9,10 +9,13 @@
 public struct BadRequest: Error, Sendable, CustomStringConvertible {
     /// What is wrong with the request.
     public var message: String
+    /// The field of the JSON body that is wrong, as a path (`operation`, `items[2].count`), when one is.
+    public var field: String?
 
     /// An error.
-    public init(_ message: String) {
+    public init(_ message: String, field: String? = nil) {
         self.message = message
+        self.field = field
     }
 
     public var description: String { self.message }

@@ -89,9 +89,19 @@ public struct WebArguments: Sendable {
             if source == "path value", case .int(let number) = value, let text = "\(number)" as? T { return text }
             if source == "path value", case .double(let number) = value, let text = "\(number)" as? T { return text }
             let at = error.path.isEmpty ? "" : " at \(error.path)"
-            throw BadRequest(
-                "\(self.method.wireName)() \(source) '\(parameter.wireName)'\(at) must be \(error.expected), not \(error.found)"
-            )
+            let field = error.path.isEmpty ? nil : error.path
+            let prefix = "\(self.method.wireName)() \(source) '\(parameter.wireName)'"
+            if error.found == "missing" {
+                throw BadRequest("\(prefix) lacks the field '\(error.path)'", field: field)
+            }
+            if error.expected == "valid", let allowed = SchemaRecorder.allowedValues(of: T.self, at: error.path) {
+                let found = value.value(atPath: error.path).map { "\($0)" } ?? error.found
+                throw BadRequest(
+                    "\(prefix)\(at) must be one of \(allowed.joined(separator: ", ")), not \(found)",
+                    field: field
+                )
+            }
+            throw BadRequest("\(prefix)\(at) must be \(error.expected), not \(error.found)", field: field)
         } catch {
             throw BadRequest("\(self.method.wireName)() \(source) '\(parameter.wireName)': \(error)")
         }

@@ -37,6 +37,11 @@ enum APIDocsPage {
                 html += "<h2><span class=method>\(escape(endpoint.method.rawValue))</span> "
                 html += "<span class=path>\(escape(path.rawValue))</span></h2>\n"
                 html += "<p>\(escape(operation.summary ?? ""))</p>\n"
+                if let description = operation.description {
+                    for paragraph in description.split(separator: "\n\n") {
+                        html += "<p>\(escape(String(paragraph)))</p>\n"
+                    }
+                }
                 let parameters = operation.parameters.compactMap(\.parameterValue)
                 if !parameters.isEmpty {
                     html += "<table><tr><th>Path parameter</th><th>Schema</th></tr>\n"
@@ -51,8 +56,9 @@ enum APIDocsPage {
                     let schema = body.content[.json]?.contentValue?.schema,
                     let data = try? encoder.encode(schema)
                 {
-                    html +=
-                        "<h3>Request body (application/json)</h3>\n<pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
+                    html += "<h3>Request body (application/json)</h3>\n"
+                    html += self.fieldTable(schema, encoder: encoder)
+                    html += "<pre>\(escape(String(decoding: data, as: UTF8.self)))</pre>\n"
                 }
                 for (status, response) in operation.responses {
                     guard let response = response.responseValue else { continue }
@@ -68,6 +74,23 @@ enum APIDocsPage {
             }
         }
         return html
+    }
+
+    /// A table of an object schema's fields: name, type, whether required, the values allowed.
+    private static func fieldTable(_ schema: JSONSchema, encoder: JSONEncoder) -> String {
+        guard let object = schema.objectContext, !object.properties.isEmpty else { return "" }
+        let required = Set(object.requiredProperties)
+        var html = "<table class=fields><tr><th>Field</th><th>Type</th><th>Required</th><th>Values</th></tr>\n"
+        for (name, property) in object.properties {
+            let type = property.jsonType?.rawValue ?? "any"
+            let values = (property.allowedValues ?? []).map { value in
+                (value.value as? String) ?? "\(value.value)"
+            }
+            html += "<tr><td>\(escape(name))</td><td>\(escape(type))</td>"
+            html += "<td>\(required.contains(name) ? "yes" : "no")</td>"
+            html += "<td>\(escape(values.joined(separator: ", ")))</td></tr>\n"
+        }
+        return html + "</table>\n"
     }
 
     static func escape(_ text: String) -> String {

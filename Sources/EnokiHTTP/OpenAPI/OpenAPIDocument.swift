@@ -80,18 +80,28 @@ enum OpenAPIDocument {
                 required: !parameter.hasDefault
             )
         }
+        let documentation = MethodDocumentation(described.documentation)
         var responses = self.responses(described.resultType)
+        if let returns = documentation.returns, let status = responses.keys.first(where: { $0 != .default }),
+            case .b(var response) = responses[status]
+        {
+            response.description = returns
+            responses[status] = .b(response)
+        }
         if body != nil || !target.entrypoint.expectedErrors.isEmpty || !variables.isEmpty {
             responses[400] = .b(
-                OpenAPI.Response(
-                    description: "A bad request: `Error: {type}: {value}`",
-                    content: [.txt: .b(OpenAPI.Content(schema: .string))]
-                )
+                target.entrypoint.rendersOwnErrors
+                    ? OpenAPI.Response(description: "A bad request")
+                    : OpenAPI.Response(
+                        description: "A bad request: `Error: {type}: {value}`",
+                        content: [.txt: .b(OpenAPI.Content(schema: .string))]
+                    )
             )
         }
         return OpenAPI.Operation(
             tags: [target.serviceName],
-            summary: "\(target.serviceName).\(described.wireName)",
+            summary: documentation.summary ?? "\(target.serviceName).\(described.wireName)",
+            description: documentation.description,
             operationId: "\(target.serviceName).\(described.wireName).\(method.lowercased())",
             parameters: parameters,
             requestBody: requestBody,
@@ -157,5 +167,35 @@ enum OpenAPIDocument {
         case .any(let words):
             return .string(allowedValues: words.map { AnyCodable($0) })
         }
+    }
+}
+
+/// What an API document shows of a method's documentation comment: its first paragraph as the summary, the
+/// paragraphs after it as the description, and its `- Returns:` text as the success response's description.
+struct MethodDocumentation: Equatable {
+    var summary: String?
+    var description: String?
+    var returns: String?
+
+    init(_ text: String?) {
+        guard let text else { return }
+        var paragraphs: [[String]] = [[]]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingSpaces
+            if trimmed.hasPrefix("- Returns:") {
+                self.returns = String(trimmed.dropFirst("- Returns:".count)).trimmingSpaces
+                continue
+            }
+            if trimmed.hasPrefix("- Parameter") || trimmed.hasPrefix("- Throws:") { continue }
+            if trimmed.isEmpty {
+                if !(paragraphs.last?.isEmpty ?? true) { paragraphs.append([]) }
+            } else {
+                paragraphs[paragraphs.count - 1].append(trimmed)
+            }
+        }
+        let texts = paragraphs.filter { !$0.isEmpty }.map { $0.joined(separator: " ") }
+        self.summary = texts.first
+        self.description = texts.count > 1 ? texts.dropFirst().joined(separator: "\n\n") : nil
+        if self.returns?.isEmpty == true { self.returns = nil }
     }
 }

@@ -44,6 +44,27 @@ enum SchemaRecorder {
         return recorder.node.schema
     }
 
+    /// The values the schema of `type` allows at `path` (`operation`, `items[2].kind`), written as JSON, when it
+    /// names them (an enum's cases).
+    static func allowedValues(of type: Any.Type, at path: String) -> [String]? {
+        var schema = self.schema(for: type)
+        for component in JSONValue.pathComponents(path) {
+            switch component {
+            case .index:
+                guard let items = schema.arrayContext?.items else { return nil }
+                schema = items
+            case .key(let key):
+                guard let property = schema.objectContext?.properties[key] else { return nil }
+                schema = property
+            }
+        }
+        guard let allowed = schema.allowedValues, !allowed.isEmpty else { return nil }
+        return allowed.map { value in
+            if let text = value.value as? String { return JSONValue.string(text).description }
+            return "\(value.value)"
+        }
+    }
+
     private static func rawValues<T: CaseIterable & RawRepresentable>(_ type: T.Type) -> JSONSchema? {
         let values = type.allCases.map(\.rawValue)
         if let strings = values as? [String] { return .string(allowedValues: strings.map { AnyCodable($0) }) }

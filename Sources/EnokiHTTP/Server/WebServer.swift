@@ -231,7 +231,7 @@ public final class WebServer: SharedExtension {
         switch path {
         case "/openapi.json":
             return WebResponse(OpenAPIDocument.json(for: self.routes), status: 200, contentType: "application/json")
-        case "/apidocs", "/apidocs/":
+        case "/apidocs", "/apidocs/", "/apidocs/index.html":
             return WebResponse(APIDocsPage.html(for: self.routes), status: 200, contentType: WebPages.htmlContentType)
         default:
             return nil
