@@ -44,15 +44,17 @@ public struct MailSender: Sendable {
     @discardableResult
     public func send(_ message: MailMessage) async throws -> SMTPReceipt? {
         switch self.backend {
-        case .smtp(let client):
+        case .smtp(let client, var logger):
             var message = message
             message.headers.append((name: "X-Enoki-Call-Id", value: self.worker.callID))
-            let receipt = try await client.send(message)
-            var logger = Logger(label: "enoki.mail")
             logger[metadataKey: "call_id"] = "\(self.worker.callID)"
+            let receipt = try await client.send(message)
             for (address, reply) in receipt.refused.sorted(by: { $0.key < $1.key }) {
                 logger.warning("the mail server refused the recipient <\(address)>: \(reply)")
             }
+            logger.info(
+                "mail sent to \(receipt.accepted.joined(separator: ", ")): \(message.subject.debugDescription) (\(receipt.reply))"
+            )
             return receipt
         case .log(var logger):
             guard !message.recipients.isEmpty else { throw SMTPError(.invalidMessage, "the mail has no recipient") }

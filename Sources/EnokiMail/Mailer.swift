@@ -67,7 +67,7 @@ public final class Mailer: DependencyProvider {
             }
             do {
                 let configuration = try SMTPConfiguration(uri: uri)
-                backend = .smtp(SMTPClient(configuration: configuration, logger: logger))
+                backend = .smtp(SMTPClient(configuration: configuration, logger: logger), logger)
                 logger.info("mail goes to \(configuration.redactedURI)")
             } catch let error as SMTPError {
                 throw EnokiError(.configuration, error.message)
@@ -93,6 +93,6 @@ public final class Mailer: DependencyProvider {
 
 /// Where a ``Mailer``'s mail goes.
 enum MailBackend: Sendable {
-    case smtp(SMTPClient)
+    case smtp(SMTPClient, Logger)
     case log(Logger)
 }
