@@ -32,6 +32,8 @@ import Testing
             ]
         )
         #expect(replies[0].description == "220 mail.example.com ESMTP ready")
+        #expect(replies[0].bytesFollowed, "the second reply had come with the first")
+        #expect(!replies[1].bytesFollowed)
     }
 
     @Test func aMultiLineReplyIsOneReply() throws {

@@ -214,4 +214,16 @@ import Testing
             )
         )
     }
+
+    @Test func bytesAfterTheStartTLSReplyAreRefused() {
+        var machine = self.machine()
+        _ = machine.replyReceived(self.reply(220))
+        _ = machine.replyReceived(self.reply(250, "hi", "STARTTLS"))
+        var injected = self.reply(220, "go ahead")
+        injected.bytesFollowed = true
+        #expect(
+            self.shown(machine.replyReceived(injected))
+                == "fail protocolViolation STARTTLS: the server sent more after its 220 to STARTTLS, before the TLS handshake"
+        )
+    }
 }

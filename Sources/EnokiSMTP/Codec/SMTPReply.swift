@@ -8,11 +8,23 @@ public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
     public var code: Int
     /// The text of each line, without the code and its separator.
     public var lines: [String]
+    /// Whether more bytes had come after this reply when it was read (not part of equality). After the `220` to
+    /// `STARTTLS` nothing may: bytes sent before the handshake would be read as if they came over TLS.
+    public var bytesFollowed: Bool = false
 
     /// A reply.
     public init(code: Int, lines: [String]) {
         self.code = code
         self.lines = lines
+    }
+
+    public static func == (lhs: SMTPReply, rhs: SMTPReply) -> Bool {
+        lhs.code == rhs.code && lhs.lines == rhs.lines
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.code)
+        hasher.combine(self.lines)
     }
 
     /// `2xx`: the command was done.

@@ -46,7 +46,10 @@ public struct SMTPReplyDecoder: NIOSingleStepByteToMessageDecoder {
             var line = buffer.readBytes(length: length + 1)!
             line.removeLast()
             if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            if let reply = try self.take(line) { return reply }
+            if var reply = try self.take(line) {
+                reply.bytesFollowed = buffer.readableBytes > 0
+                return reply
+            }
         }
     }
 

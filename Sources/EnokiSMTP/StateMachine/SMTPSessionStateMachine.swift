@@ -125,6 +125,14 @@ struct SMTPSessionStateMachine: Sendable {
             return self.afterHello()
         case .startTLS:
             guard reply.code == 220 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard !reply.bytesFollowed else {
+                // Bytes before the handshake would be taken as the server's first words over TLS (CVE-2011-0411).
+                return self.fail(
+                    .protocolViolation,
+                    "the server sent more after its 220 to STARTTLS, before the TLS handshake",
+                    reply
+                )
+            }
             self.state = .handshake
             return .startTLS
         case .handshake:
