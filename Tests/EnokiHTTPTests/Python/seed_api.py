@@ -1,10 +1,12 @@
-"""The seed's Flask gateway (003_350ab863bb2f8858.txt), as its reader writes it, with three changes only:
-`.async` is spelled `.call_async` (Python 3 made `async` a keyword), the broker comes from AMQP_URI, and the
-server listens on 127.0.0.1 at the port given (debug's reloader would fork a second server).
+"""The seed's Flask gateway (003_350ab863bb2f8858.txt), as its reader writes it, with these changes only:
+`.async` is spelled `.call_async` (Python 3 made `async` a keyword), the broker comes from AMQP_URI, the
+server listens on 127.0.0.1 at the port given (debug's reloader would fork a second server), and SIGTERM ends it
+(a process the test runner starts inherits SIGTERM as ignored).
 
     python seed_api.py PORT
 """
 import os
+import signal
 import sys
 
 from flask import Flask, request
@@ -60,4 +62,5 @@ def compute():
         return msg, 200
 
 
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
 app.run(host="127.0.0.1", port=int(sys.argv[1]))

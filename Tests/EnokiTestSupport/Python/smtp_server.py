@@ -11,9 +11,12 @@ import email
 import email.policy
 import json
 import logging
+import os
+import signal
 import socket
 import ssl
 import sys
+import threading
 import time
 
 from aiosmtpd.controller import Controller
@@ -50,7 +53,22 @@ class Recorder:
         return "250 OK queued"
 
 
+def end_with_the_test():
+    """Exits on SIGTERM (which a process started by the test runner inherits as ignored), and when the test runner
+    that started it is gone, so that no server outlives its test."""
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    end_with_the_test()
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", required=True)
