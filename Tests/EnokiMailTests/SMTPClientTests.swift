@@ -153,4 +153,21 @@ import Testing
         #expect(greeting.code == .timeout)
         #expect(greeting.step == .greeting)
     }
+
+    @Test func aServerThatSpeaksSomethingElseIsAProtocolViolationAtOnce() async throws {
+        for mode in ["garbage", "longline"] {
+            let server = try await MailServer(.init(hangAt: mode))
+            let start = ContinuousClock.now
+            let error = try await self.failure(
+                "smtp://127.0.0.1:\(server.port)?timeout=20",
+                try self.mail(subject: "x", text: "y")
+            )
+            #expect(ContinuousClock.now - start < .seconds(10), "\(mode): it did not wait for the timeout")
+            let stopping = ContinuousClock.now
+            await server.stop()
+            #expect(ContinuousClock.now - stopping < .seconds(5), "the server ends on SIGTERM")
+            #expect(error.code == .protocolViolation, "\(mode): \(error)")
+            #expect(error.step == .greeting, "\(mode): \(error)")
+        }
+    }
 }

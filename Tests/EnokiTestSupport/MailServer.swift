@@ -32,7 +32,8 @@ public final class MailServer: Sendable {
         public var tls: TLSMode = .none
         /// The user and password it checks, if any.
         public var auth: (user: String, password: String)?
-        /// Where it stops answering: `data` (after `DATA`, mid-mail) or `greeting` (never says a word).
+        /// Where it stops answering: `data` (after `DATA`, mid-mail) or `greeting` (never says a word); or how it
+        /// misbehaves from the start: `garbage` (a line that is not SMTP), `longline` (a line that never ends).
         public var hangAt: String?
         /// The name the server's certificate gives (`localhost`).
         public var certificateName = "localhost"

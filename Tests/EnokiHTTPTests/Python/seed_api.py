@@ -1,7 +1,7 @@
 """The seed's Flask gateway (003_350ab863bb2f8858.txt), as its reader writes it, with these changes only:
 `.async` is spelled `.call_async` (Python 3 made `async` a keyword), the broker comes from AMQP_URI, the
 server listens on 127.0.0.1 at the port given (debug's reloader would fork a second server), and SIGTERM ends it
-(a process the test runner starts inherits SIGTERM as ignored).
+(a process the test runner starts inherits SIGTERM blocked).
 
     python seed_api.py PORT
 """
@@ -62,5 +62,6 @@ def compute():
         return msg, 200
 
 
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
 app.run(host="127.0.0.1", port=int(sys.argv[1]))

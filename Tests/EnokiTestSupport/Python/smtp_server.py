@@ -1,7 +1,7 @@
 """A mail server for the tests, on aiosmtpd: it records every mail it takes as a JSON line in a file.
 
     smtp_server.py --port P --out FILE [--cert C --key K] [--implicit-tls] [--require-starttls]
-                   [--auth USER:PASSWORD] [--hang-at data|greeting]
+                   [--auth USER:PASSWORD] [--hang-at data|greeting|garbage|longline]
 
 It prints "READY <port>" once it listens on 127.0.0.1.
 """
@@ -54,8 +54,9 @@ class Recorder:
 
 
 def end_with_the_test():
-    """Exits on SIGTERM (which a process started by the test runner inherits as ignored), and when the test runner
+    """Exits on SIGTERM (which a process started by the test runner inherits blocked), and when the test runner
     that started it is gone, so that no server outlives its test."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     parent = os.getppid()
 
@@ -110,15 +111,22 @@ def main():
         options.update(ssl_context=context)
 
     handler = Recorder(args.out, args.hang_at)
-    if args.hang_at == "greeting":
-        # Accepts connections and never says a word.
+    if args.hang_at in ("greeting", "garbage", "longline"):
+        # Accepts connections and never says a word, says what is not SMTP, or sends a line that never ends.
+        greeting = {"greeting": b"", "garbage": b"HTTP/1.1 400 Bad Request\r\n", "longline": b"220 " + b"A" * 100000}
         listener = socket.socket()
         listener.bind(("127.0.0.1", args.port))
         listener.listen(16)
+        # Short waits: a signal's Python handler runs in the main thread, once it is back from a blocking call.
+        listener.settimeout(0.2)
         print("READY %d" % args.port, flush=True)
         held = []
         while True:
-            connection, _ = listener.accept()
+            try:
+                connection, _ = listener.accept()
+            except socket.timeout:
+                continue
+            connection.sendall(greeting[args.hang_at])
             held.append(connection)
 
     controller = Controller(handler, hostname="127.0.0.1", port=args.port, server_hostname="localhost", **options)
@@ -126,7 +134,7 @@ def main():
     print("READY %d" % args.port, flush=True)
     try:
         while True:
-            time.sleep(3600)
+            time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:
