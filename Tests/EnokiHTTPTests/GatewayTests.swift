@@ -41,6 +41,17 @@ import Testing
         )
     }
 
+    /// A plain mail server, and the Swift `mail` and `compute` sending to it.
+    private func mailAndCompute(broker: String) async throws -> (MailServer, Subprocess) {
+        let server = try await MailServer()
+        let (services, _) = try await self.gateway(
+            ["mail", "compute"],
+            broker: broker,
+            smtp: "smtp://127.0.0.1:\(server.port)?starttls=off"
+        )
+        return (server, services)
+    }
+
     private func post(_ port: Int, _ body: String) async throws -> HTTPAnswer {
         try await RawHTTP.request(
             port: port,
@@ -158,14 +169,13 @@ import Testing
 
     @Test func theSwiftComputeAnswersAsThePythonTwinDoesAndBothMailTheSame() async throws {
         let vhost = try await self.virtualHost()
-        let server = try await MailServer()
-        defer { Task { await server.stop() } }
-        let (services, _) = try await self.gateway(
-            ["mail", "compute"],
-            broker: vhost.uri,
-            smtp: "smtp://127.0.0.1:\(server.port)?starttls=off"
-        )
-        defer { Task { await services.stop() } }
+        let (server, services) = try await self.mailAndCompute(broker: vhost.uri)
+        defer {
+            Task {
+                await services.stop()
+                await server.stop()
+            }
+        }
         let twin = try Subprocess(
             name: "nameko-compute",
             executable: URL(fileURLWithPath: WebProcesses.python).deletingLastPathComponent().appendingPathComponent(
@@ -217,14 +227,13 @@ import Testing
 
     @Test func theSeedsFlaskGatewayRunsAgainstTheSwiftServices() async throws {
         let vhost = try await self.virtualHost()
-        let server = try await MailServer()
-        defer { Task { await server.stop() } }
-        let (services, _) = try await self.gateway(
-            ["mail", "compute"],
-            broker: vhost.uri,
-            smtp: "smtp://127.0.0.1:\(server.port)?starttls=off"
-        )
-        defer { Task { await services.stop() } }
+        let (server, services) = try await self.mailAndCompute(broker: vhost.uri)
+        defer {
+            Task {
+                await services.stop()
+                await server.stop()
+            }
+        }
         let port = try FreePort.pick()
         let flask = try Subprocess(
             name: "flask-gateway",

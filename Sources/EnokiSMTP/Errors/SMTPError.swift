@@ -83,7 +83,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A step of an SMTP session, as errors name it.
-public enum SMTPStep: String, Sendable, CustomStringConvertible {
+public enum SMTPStep: Sendable, CustomStringConvertible {
     /// Opening the TCP connection.
     case connect
     /// The server's `220` greeting.

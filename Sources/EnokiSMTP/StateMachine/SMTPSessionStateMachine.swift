@@ -120,11 +120,11 @@ struct SMTPSessionStateMachine: Sendable {
             self.capabilities = SMTPCapabilities(ehloReply: reply)
             return self.afterHello()
         case .helo:
-            guard reply.isPositive else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.isPositive else { return self.refused(reply) }
             self.capabilities = SMTPCapabilities()
             return self.afterHello()
         case .startTLS:
-            guard reply.code == 220 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.code == 220 else { return self.refused(reply) }
             guard !reply.bytesFollowed else {
                 // Bytes before the handshake would be taken as the server's first words over TLS (CVE-2011-0411).
                 return self.fail(
@@ -138,17 +138,17 @@ struct SMTPSessionStateMachine: Sendable {
         case .handshake:
             return self.fail(.protocolViolation, "the server sent \(reply) during the TLS handshake", reply)
         case .authPlain:
-            guard reply.code == 235 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.code == 235 else { return self.refused(reply) }
             return self.mailFrom()
         case .authLogin(let passwordSent, let usernameSent):
             guard let credentials = self.settings.credentials else {
                 return self.fail(.protocolViolation, "no credentials")
             }
             if passwordSent {
-                guard reply.code == 235 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+                guard reply.code == 235 else { return self.refused(reply) }
                 return self.mailFrom()
             }
-            guard reply.code == 334 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.code == 334 else { return self.refused(reply) }
             if usernameSent {
                 self.state = .authLogin(passwordSent: true, usernameSent: true)
                 return .send(.authResponse(credentials.password))
@@ -156,7 +156,7 @@ struct SMTPSessionStateMachine: Sendable {
             self.state = .authLogin(passwordSent: false, usernameSent: true)
             return .send(.authResponse(credentials.username))
         case .mailFrom:
-            guard reply.isPositive else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.isPositive else { return self.refused(reply) }
             self.state = .rcptTo(index: 0, accepted: [], refused: [:])
             return .send(.rcptTo(self.envelope.recipients[0]))
         case .rcptTo(let index, var accepted, var refused):
@@ -178,11 +178,11 @@ struct SMTPSessionStateMachine: Sendable {
             self.state = .data(accepted: accepted, refused: refused)
             return .send(.data)
         case .data(let accepted, let refused):
-            guard reply.code == 354 else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.code == 354 else { return self.refused(reply) }
             self.state = .message(accepted: accepted, refused: refused)
             return .sendMessage(self.envelope.data)
         case .message(let accepted, let refused):
-            guard reply.isPositive else { return self.fail(.rejected, "the server replied \(reply)", reply) }
+            guard reply.isPositive else { return self.refused(reply) }
             self.state = .quit
             return .accepted(SMTPReceipt(accepted: accepted, refused: refused, reply: reply))
         case .quit:
@@ -305,6 +305,11 @@ struct SMTPSessionStateMachine: Sendable {
         }
         self.state = .mailFrom
         return .send(.mailFrom(self.envelope.from, smtpUTF8: self.envelope.needsSMTPUTF8))
+    }
+
+    /// The server answered the step with a failure (or with a code the step does not take).
+    private mutating func refused(_ reply: SMTPReply) -> Action {
+        self.fail(.rejected, "the server replied \(reply)", reply)
     }
 
     private mutating func fail(
