@@ -15,12 +15,24 @@ public struct ContainerContext: Sendable {
     /// Extensions shared by every container of the runner (a broker connection, an HTTP server), by type.
     public let shared: SharedExtensions
 
+    /// What the service offers (its entrypoints and dependencies), as its discovery call answers it.
+    public let description: ServiceDescription
+
     /// Creates a context.
-    public init(serviceName: String, config: EnokiConfig, logger: Logger, shared: SharedExtensions) {
+    ///
+    /// - Parameter description: What the service offers; by default nothing but its name.
+    public init(
+        serviceName: String,
+        config: EnokiConfig,
+        logger: Logger,
+        shared: SharedExtensions,
+        description: ServiceDescription? = nil
+    ) {
         self.serviceName = serviceName
         self.config = config
         self.logger = logger
         self.shared = shared
+        self.description = description ?? ServiceDescription(service: serviceName)
     }
 
     /// The configured worker limit (`max_workers`; 0 or missing means 10).

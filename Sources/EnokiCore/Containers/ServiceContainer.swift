@@ -72,7 +72,8 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
             serviceName: Service.serviceName,
             config: config,
             logger: logger,
-            shared: shared
+            shared: shared,
+            description: declaration.description
         )
         self.context = context
         let runtime = WorkerRuntime(context: context, dependencies: declaration.dependencies)

@@ -45,6 +45,13 @@ public protocol Entrypoint: Sendable {
     ///   cannot be given their input so (then call ``ServiceContainer/runWorker(method:_:input:contextData:)``
     ///   with an input of the entrypoint's own type).
     func input(args: [JSONValue], kwargs: JSONObject) throws -> Input
+
+    /// What the entrypoint says of itself in its service's description (the discovery call, `enoki describe`):
+    /// its kind and details. `nil` leaves it out (the discovery call itself). By default its kind is its type's
+    /// name and it has no details.
+    ///
+    /// - Parameter method: The method it runs, by its name on the wire.
+    func describe(method: String) -> EntrypointDescription?
 }
 
 extension Entrypoint {
@@ -53,6 +60,11 @@ extension Entrypoint {
     public func stop() async {}
     public func kill() async {}
     public func isExpected(_ error: any Error) -> Bool { false }
+
+    /// Describes the entrypoint by its type's name, with no details.
+    public func describe(method: String) -> EntrypointDescription? {
+        EntrypointDescription(kind: String(describing: Self.self), method: method)
+    }
 
     public func input(args: [JSONValue], kwargs: JSONObject) throws -> Input {
         throw EnokiError(

@@ -41,6 +41,7 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
     /// One declared entrypoint, not yet bound to a container.
     struct EntrypointEntry: Sendable {
         var methodName: String
+        var entrypoint: any Entrypoint
         var bind: @Sendable (ContainerContext, WorkerRuntime) -> BoundEntrypoint
     }
 
@@ -61,7 +62,7 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
         perform: @escaping @Sendable (Service, E.Input) async throws -> E.Output
     ) {
         self.entrypoints.append(
-            EntrypointEntry(methodName: methodName) { container, runtime in
+            EntrypointEntry(methodName: methodName, entrypoint: entrypoint) { container, runtime in
                 BoundEntrypoint(
                     entrypoint: entrypoint,
                     context: EntrypointContext(
@@ -85,7 +86,10 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
 
     /// Removes every entrypoint but those of the given methods (Nameko's `restrict_entrypoints`).
     public mutating func restrictEntrypoints(to methodNames: Set<String>) {
-        self.entrypoints.removeAll { !methodNames.contains($0.methodName) }
+        // The discovery call stays: it is the framework's, not one of the service's methods.
+        self.entrypoints.removeAll {
+            !methodNames.contains($0.methodName) && $0.methodName != ServiceDescription.discoveryMethod
+        }
     }
 
     /// Replaces the provider of a dependency (Nameko's `replace_dependencies`).
@@ -108,6 +112,20 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
 
     /// The wire names of the methods that have entrypoints.
     public var entrypointMethodNames: [String] { self.entrypoints.map(\.methodName) }
+
+    /// The declared entrypoints with the methods they run, in order.
+    public var declaredEntrypoints: [(method: String, entrypoint: any Entrypoint)] {
+        self.entrypoints.map { ($0.methodName, $0.entrypoint) }
+    }
+
+    /// What the service offers, as its discovery call answers it.
+    public var description: ServiceDescription {
+        ServiceDescription(
+            service: Service.serviceName,
+            entrypoints: self.entrypoints.compactMap { $0.entrypoint.describe(method: $0.methodName) },
+            dependencies: self.dependencyNames
+        )
+    }
 
     /// The service's declaration, checked: a name without dots, entrypoints with names.
     public static func make() throws -> ServiceDeclaration<Service> {

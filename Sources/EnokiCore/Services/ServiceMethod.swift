@@ -21,14 +21,28 @@ public struct ServiceMethod: Sendable {
         public var type: any Any.Type
         /// Whether the parameter has a default value.
         public var hasDefault: Bool
+        /// The default value as the source writes it, when known.
+        public var defaultValue: String?
+        /// The type as the source writes it (`[String]?`), when known.
+        public var typeName: String?
 
         /// A parameter.
-        public init(label: String?, name: String, wireName: String, type: any Any.Type, hasDefault: Bool = false) {
+        public init(
+            label: String?,
+            name: String,
+            wireName: String,
+            type: any Any.Type,
+            hasDefault: Bool = false,
+            typeName: String? = nil,
+            defaultValue: String? = nil
+        ) {
             self.label = label
             self.name = name
             self.wireName = wireName
             self.type = type
-            self.hasDefault = hasDefault
+            self.hasDefault = hasDefault || defaultValue != nil
+            self.typeName = typeName
+            self.defaultValue = defaultValue
         }
     }
 
@@ -60,6 +74,16 @@ public struct ServiceMethod: Sendable {
 
     /// The method's signature on the wire, for binding Python-style arguments.
     public var signature: Signature {
-        Signature(self.wireName, self.parameters.map { .init($0.wireName, hasDefault: $0.hasDefault) })
+        Signature(
+            self.wireName,
+            self.parameters.map {
+                .init(
+                    $0.wireName,
+                    hasDefault: $0.hasDefault,
+                    type: $0.typeName ?? String(describing: $0.type),
+                    defaultValue: $0.defaultValue
+                )
+            }
+        )
     }
 }

@@ -16,11 +16,25 @@ public struct Signature: Sendable, Hashable {
         public var name: String
         /// Whether the parameter may be left out.
         public var hasDefault: Bool
+        /// The parameter's type as its method declares it (`Int`, `[String]?`), for descriptions; `nil` when
+        /// unknown.
+        public var typeName: String?
+        /// The default value as its method's source writes it (`"y"`, `10`), for descriptions; `nil` when there is
+        /// none or it is unknown.
+        public var defaultValue: String?
 
         /// A parameter.
-        public init(_ name: String, hasDefault: Bool = false) {
+        ///
+        /// - Parameters:
+        ///   - name: Its name on the wire.
+        ///   - hasDefault: Whether it may be left out.
+        ///   - type: Its type as declared, shown in the service's description.
+        ///   - defaultValue: Its default value as written, shown in the service's description.
+        public init(_ name: String, hasDefault: Bool = false, type: String? = nil, defaultValue: String? = nil) {
             self.name = name
-            self.hasDefault = hasDefault
+            self.hasDefault = hasDefault || defaultValue != nil
+            self.typeName = type
+            self.defaultValue = defaultValue
         }
     }
 

@@ -41,6 +41,16 @@ public final class TimerEntrypoint: Entrypoint {
 
     public func input(args: [JSONValue], kwargs: JSONObject) throws {}
 
+    /// A timer, with its interval in seconds and whether it runs at once.
+    public func describe(method: String) -> EntrypointDescription? {
+        let seconds = Double(self.interval.components.seconds) + Double(self.interval.components.attoseconds) / 1e18
+        return EntrypointDescription(
+            kind: "timer",
+            method: method,
+            details: ["interval": .double(seconds), "eager": .bool(self.eager)]
+        )
+    }
+
     public func start(_ context: EntrypointContext<TimerEntrypoint>) async throws {
         let clock = TimerClock.of(context.container).clock
         let task = Task { await self.run(context, clock: clock) }
