@@ -27,5 +27,7 @@ struct GreetService: ServiceDefinition {
 
     static func declare(_ service: inout ServiceDeclaration<Self>) {
         service.rpc("greet") { service, _ in service.greet() }
+        // What `@Service` writes for every service: the discovery call (`enoki describe greet_service`).
+        service.discovery()
     }
 }

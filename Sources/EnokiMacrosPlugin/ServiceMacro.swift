@@ -115,9 +115,8 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
         }
         for method in model.rpcMethods {
             let parameters = method.parameters.map { parameter in
-                parameter.defaultValue == nil
-                    ? ".init(\(literal(parameter.wireName)))"
-                    : ".init(\(literal(parameter.wireName)), hasDefault: true)"
+                let defaultValue = parameter.defaultValue.map { ", defaultValue: \(literal($0))" } ?? ""
+                return ".init(\(literal(parameter.wireName)), type: \(literal(parameter.type))\(defaultValue))"
             }.joined(separator: ", ")
             let call = self.call(method, parenthesizingTypes: false)
             let closureArguments = method.parameters.isEmpty ? "service, _" : "service, arguments"
@@ -151,12 +150,14 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
         for method in model.customMethods {
             lines.append(self.declaration(of: method))
         }
+        // Every service answers the discovery call (`__enoki_describe__`) with what the lines above declare.
+        lines.append("service.discovery()")
         let extensionDecl: DeclSyntax = """
             extension \(type.trimmed): EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
             \(raw: access)static var serviceName: String { \(raw: literal(name)) }
 
             \(raw: access)static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
-            \(raw: lines.isEmpty ? "_ = service" : lines.joined(separator: "\n"))
+            \(raw: lines.joined(separator: "\n"))
             }
 
             \(raw: access)static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
@@ -177,7 +178,7 @@ extension ServiceMacro {
         let parameters = method.parameters.map { parameter in
             let label = parameter.label.map(literal) ?? "nil"
             return
-                "EnokiCore.ServiceMethod.Parameter(label: \(label), name: \(literal(parameter.name)), wireName: \(literal(parameter.wireName)), type: (\(parameter.type)).self, hasDefault: \(parameter.defaultValue != nil))"
+                "EnokiCore.ServiceMethod.Parameter(label: \(label), name: \(literal(parameter.name)), wireName: \(literal(parameter.wireName)), type: (\(parameter.type)).self, typeName: \(literal(parameter.type))\(parameter.defaultValue.map { ", defaultValue: \(literal($0))" } ?? ""))"
         }.joined(separator: ", ")
         let returnType = method.returnType ?? "Void"
         let documentation = method.documentation.map { ", documentation: \(literal($0))" } ?? ""

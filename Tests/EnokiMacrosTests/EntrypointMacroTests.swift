@@ -74,6 +74,7 @@ final class EntrypointMacroTests: XCTestCase {
                         service.consume("on_request", queue: QueueSpec("rpc_queue", durable: false), prefetchCount: 1) { (service: Self, payload: String) async throws -> String in
                             service.onRequest(payload)
                         }
+                        service.discovery()
                     }
 
                     static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
@@ -143,15 +144,16 @@ final class EntrypointMacroTests: XCTestCase {
                     }
 
                     static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
-                        service.http("GET", "/get/<int:value>", method: EnokiCore.ServiceMethod(swiftName: "getMethod", wireName: "get_method", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "value", name: "value", wireName: "value", type: (Int).self, hasDefault: false)], resultType: (String).self, documentation: "Gets a \\"value\\".\\n\\n- Returns: its \\\\(text)")) { (service, arguments) async throws -> String in
+                        service.http("GET", "/get/<int:value>", method: EnokiCore.ServiceMethod(swiftName: "getMethod", wireName: "get_method", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, typeName: "WebRequest"), EnokiCore.ServiceMethod.Parameter(label: "value", name: "value", wireName: "value", type: (Int).self, typeName: "Int")], resultType: (String).self, documentation: "Gets a \\"value\\".\\n\\n- Returns: its \\\\(text)")) { (service, arguments) async throws -> String in
                             try service.getMethod(arguments.value(0, as: (WebRequest).self), value: arguments.value(1, as: (Int).self))
                         }
-                        service.http("POST", "/post", expectedErrors: [Bad.self], method: EnokiCore.ServiceMethod(swiftName: "doPost", wireName: "do_post", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, hasDefault: false), EnokiCore.ServiceMethod.Parameter(label: "limit", name: "limit", wireName: "limit", type: (Int).self, hasDefault: true)], resultType: (Void).self)) { (service, arguments) async throws -> Void in
+                        service.http("POST", "/post", expectedErrors: [Bad.self], method: EnokiCore.ServiceMethod(swiftName: "doPost", wireName: "do_post", parameters: [EnokiCore.ServiceMethod.Parameter(label: nil, name: "request", wireName: "request", type: (WebRequest).self, typeName: "WebRequest"), EnokiCore.ServiceMethod.Parameter(label: "limit", name: "limit", wireName: "limit", type: (Int).self, typeName: "Int", defaultValue: "3")], resultType: (Void).self)) { (service, arguments) async throws -> Void in
                             try await service.doPost(arguments.value(0, as: (WebRequest).self), limit: arguments.value(1, default: 3 as Int))
                         }
                         service.nightly(method: EnokiCore.ServiceMethod(swiftName: "sweep", wireName: "sweep", parameters: [], resultType: (Void).self)) { (service, _) async throws -> Void in
                             service.sweep()
                         }
+                        service.discovery()
                     }
 
                     static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
@@ -221,7 +223,7 @@ final class EntrypointMacroTests: XCTestCase {
                     }
 
                     static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
-                        _ = service
+                        service.discovery()
                     }
 
                     static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {

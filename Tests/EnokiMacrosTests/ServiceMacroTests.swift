@@ -62,6 +62,7 @@ final class ServiceMacroTests: XCTestCase {
                         service.rpc("greet", parameters: []) { service, _ in
                             service.greet()
                         }
+                        service.discovery()
                     }
 
                     static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
@@ -124,9 +125,10 @@ final class ServiceMacroTests: XCTestCase {
                     public static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
                         service.dependency("y", EnokiAMQP.RPCProxy("service_y"))
                         service.dependency("config", ConfigProvider())
-                        service.rpc("remote_method", parameters: [.init("value"), .init("user_id", hasDefault: true)]) { service, arguments in
+                        service.rpc("remote_method", parameters: [.init("value", type: "String"), .init("user_id", type: "Int", defaultValue: "7")]) { service, arguments in
                             try await service.remoteMethod(arguments.value(0, as: String.self), userID: arguments.value(1, default: 7 as Int))
                         }
+                        service.discovery()
                     }
 
                     public static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
@@ -255,6 +257,7 @@ final class ServiceMacroTests: XCTestCase {
                         service.rpc("e", parameters: []) { service, _ in
                             service.e()
                         }
+                        service.discovery()
                     }
 
                     static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {

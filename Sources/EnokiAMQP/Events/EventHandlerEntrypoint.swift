@@ -66,6 +66,21 @@ public final class EventHandlerEntrypoint: Entrypoint {
         try MessageBody.payload(args: args, kwargs: kwargs)
     }
 
+    /// An event handler, with its source service, event type, handler type and delivery settings.
+    public func describe(method: String) -> EntrypointDescription? {
+        var details: JSONObject = [
+            "source_service": .string(self.sourceService),
+            "event_type": .string(self.eventType),
+            "handler_type": .string(self.handlerType.description),
+            "reliable_delivery": .bool(self.reliableDelivery),
+            "requeue_on_error": .bool(self.requeueOnError),
+        ]
+        if case .broadcast(let identifier?) = self.handlerType.kind {
+            details["broadcast_identifier"] = .string(identifier)
+        }
+        return EntrypointDescription(kind: "event_handler", method: method, details: details)
+    }
+
     public func setup(_ context: EntrypointContext<EventHandlerEntrypoint>) async throws {
         let queue = try EventHandlerQueue.queue(
             source: self.sourceService,

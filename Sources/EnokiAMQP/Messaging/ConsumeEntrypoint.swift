@@ -62,6 +62,16 @@ public final class ConsumeEntrypoint: Entrypoint {
         try MessageBody.payload(args: args, kwargs: kwargs)
     }
 
+    /// A consumer, with its queue, the exchange and routing key it binds to, and whether it replies.
+    public func describe(method: String) -> EntrypointDescription? {
+        var details: JSONObject = ["queue": .string(self.queue.name), "replies": .bool(self.replies)]
+        if let exchange = self.queue.exchange, !exchange.name.isEmpty {
+            details["exchange"] = .string(exchange.name)
+            details["routing_key"] = .string(self.queue.routingKey ?? self.queue.name)
+        }
+        return EntrypointDescription(kind: "consume", method: method, details: details)
+    }
+
     public func setup(_ context: EntrypointContext<ConsumeEntrypoint>) async throws {
         let endpoint = try ServiceEndpoint.of(context.container)
         let handler = MessageHandler(

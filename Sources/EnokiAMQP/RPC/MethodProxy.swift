@@ -44,9 +44,15 @@ public struct MethodProxy: Sendable {
         for (key, value) in kwargs.sorted(by: { $0.key < $1.key }) {
             keywords[key] = try encoder.encode(value)
         }
+        return self.callAsync(args: positional, kwargs: keywords)
+    }
+
+    /// Sends the call with arguments already in JSON and returns at once; ``PendingCall/result()`` waits for the
+    /// reply (the shell's `.call_async(...)`).
+    public func callAsync(args: [JSONValue], kwargs: JSONObject) -> PendingCall {
         let service = self.service
         let name = self.name
-        return PendingCall(task: Task { try await service.call(name, args: positional, kwargs: keywords) })
+        return PendingCall(task: Task { try await service.call(name, args: args, kwargs: kwargs) })
     }
 
     static func split(_ arguments: KeyValuePairs<String, any Encodable & Sendable>) throws -> ([JSONValue], JSONObject)

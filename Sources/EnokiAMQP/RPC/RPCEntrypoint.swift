@@ -31,6 +31,15 @@ public final class RPCEntrypoint: Entrypoint {
         try self.rpcSignature.bind(args: args, kwargs: kwargs)
     }
 
+    /// An RPC method, with its parameters (their names, and the Swift types and defaults the macro records).
+    public func describe(method: String) -> EntrypointDescription? {
+        EntrypointDescription(
+            kind: "rpc",
+            method: method,
+            details: ["parameters": EntrypointDescription.parameters(of: self.rpcSignature)]
+        )
+    }
+
     public func setup(_ context: EntrypointContext<RPCEntrypoint>) async throws {
         let endpoint = try ServiceEndpoint.of(context.container)
         endpoint.registerRPC(RPCServer.Method(signature: self.rpcSignature, context: context))

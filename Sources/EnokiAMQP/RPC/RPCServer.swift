@@ -29,37 +29,50 @@ struct RPCServer: Sendable {
         var context: EntrypointContext<RPCEntrypoint>
     }
 
+    /// The built-in discovery call (``EnokiCore/ServiceDescription/discoveryMethod``): its worker answers with
+    /// the service's description, and runs no method of the service.
+    struct Discovery: Sendable {
+        var context: EntrypointContext<DiscoveryEntrypoint>
+        var description: JSONValue
+    }
+
     let endpoint: ServiceEndpoint
     let methods: [String: Method]
+    let discovery: Discovery?
     let channel: AMQPChannel
     /// The context workers of requests for unknown methods run in (to answer them); any method's, since the
-    /// methods of a container share its workers.
-    private let anyContext: EntrypointContext<RPCEntrypoint>
+    /// methods of a container share its workers. `nil` when the service has no RPC method (only discovery).
+    private let anyContext: EntrypointContext<RPCEntrypoint>?
 
-    init(endpoint: ServiceEndpoint, methods: [String: Method], channel: AMQPChannel) {
-        precondition(!methods.isEmpty, "an RPC server serves at least one method")
+    init(endpoint: ServiceEndpoint, methods: [String: Method], discovery: Discovery? = nil, channel: AMQPChannel) {
+        precondition(!methods.isEmpty || discovery != nil, "an RPC server serves at least one method")
         self.endpoint = endpoint
         self.methods = methods
+        self.discovery = discovery
         self.channel = channel
-        self.anyContext = methods.values.first!.context
+        self.anyContext = methods.values.first?.context
     }
 
     var logger: Logger { self.endpoint.context.logger }
     var config: EnokiConfig { self.endpoint.context.config }
     var queueName: String { "rpc-\(self.endpoint.serviceName)" }
 
+    /// The queue `rpc-{service}` (durable, no arguments) bound to the RPC exchange (topic, durable) with
+    /// `{service}.*`: what the server declares, and what the topology dry run shows.
+    static func queue(service: String, config: EnokiConfig) -> QueueSpec {
+        QueueSpec(
+            "rpc-\(service)",
+            exchange: ExchangeSpec(config.rpcExchange, type: .topic, durable: true),
+            routingKey: "\(service).*",
+            durable: true
+        )
+    }
+
     /// Declares the RPC exchange and queue and consumes the queue.
     ///
     /// - Parameter onEnd: Called when the consumer ends (the broker cancelled it, say).
     func consume(onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in }) async throws -> ConsumerTag {
-        let exchange = self.config.rpcExchange
-        try await self.channel.declareExchange(exchange, type: .topic, durable: true)
-        try await self.channel.declareQueue(self.queueName, durable: true)
-        try await self.channel.bindQueue(
-            self.queueName,
-            exchange: exchange,
-            routingKey: "\(self.endpoint.serviceName).*"
-        )
+        try await Self.queue(service: self.endpoint.serviceName, config: self.config).declare(on: self.channel)
         return try await self.channel.consume(
             queue: self.queueName,
             onEnd: onEnd,
@@ -80,25 +93,55 @@ struct RPCServer: Sendable {
         let routingKey = delivery.routingKey
         let methodName =
             routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
-        let context = self.methods[methodName]?.context ?? self.anyContext
+        if methodName == ServiceDescription.discoveryMethod, self.methods[methodName] == nil,
+            let discovery = self.discovery
+        {
+            Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
+                .success(discovery.description)
+            }
+        } else if let context = self.methods[methodName]?.context ?? self.anyContext {
+            Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: context, self.replier) { slot in
+                switch self.read(delivery, methodName: methodName) {
+                case .success(let arguments):
+                    let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
+                    return await slot.run(arguments, contextData: data, parentStack: parentStack)
+                case .failure(let refusal):
+                    // Refused before any worker: no dependency, hook or observer hears of it.
+                    return .failure(refusal)
+                }
+            }
+        } else if let discovery = self.discovery {
+            // A service with no RPC method of its own: every other name is unknown (or the request unreadable).
+            Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
+                switch self.read(delivery, methodName: methodName) {
+                case .success:
+                    return .failure(RPCReply.Refusal(error: .methodNotFound(WireText.loggable(methodName))))
+                case .failure(let refusal):
+                    return .failure(refusal)
+                }
+            }
+        }
+    }
+
+    /// Hands a request to a worker of `context`, which answers it with what `produce` gives.
+    static func answer<E: Entrypoint>(
+        _ delivery: AMQPDelivery,
+        replyTo: String,
+        methodName: String,
+        on context: EntrypointContext<E>,
+        _ replier: RPCReply.Replier,
+        produce: @escaping @Sendable (WorkerSlot<E>) async -> Result<JSONValue, any Error>
+    ) {
         let accepted = context.spawn(
             giveBack: { try? delivery.reject(requeue: true) },
             work: { slot in
                 guard delivery.channel.isOpen else {
                     // The broker delivers the request again elsewhere: answering it here would answer it twice.
-                    self.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
+                    replier.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
                     return
                 }
-                let result: Result<JSONValue, any Error>
-                switch self.read(delivery, methodName: methodName) {
-                case .success(let arguments):
-                    let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
-                    result = await slot.run(arguments, contextData: data, parentStack: parentStack)
-                case .failure(let refusal):
-                    // Refused before any worker: no dependency, hook or observer hears of it.
-                    result = .failure(refusal)
-                }
-                await RPCReply.send(result, to: replyTo, request: delivery, from: self.replier)
+                let result = await produce(slot)
+                await RPCReply.send(result, to: replyTo, request: delivery, from: replier)
             }
         )
         if !accepted {

@@ -32,14 +32,29 @@ final class ReplyListener: Sendable {
     /// Declares and binds the queue and consumes it on `channel`; run again on every new connection.
     ///
     /// - Parameter onEnd: Called when the consumer ends (the broker cancelled it, say).
+    /// A reply queue (durable, expiring after 5 minutes unused, as Nameko's) bound to the RPC exchange with its
+    /// routing key: what the listener declares, and what the topology dry run shows.
+    static func queue(name: String, routingKey: String, exchange: String) -> QueueSpec {
+        QueueSpec(
+            name,
+            exchange: ExchangeSpec(exchange, type: .topic, durable: true),
+            routingKey: routingKey,
+            durable: true,
+            arguments: ["x-expires": .int32(300_000)]
+        )
+    }
+
+    /// The same, with the RPC exchange the config names.
+    static func queue(name: String, routingKey: String, config: EnokiConfig) -> QueueSpec {
+        self.queue(name: name, routingKey: routingKey, exchange: config.rpcExchange)
+    }
+
     func consume(
         on channel: AMQPChannel,
         exchange: String,
         onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in }
     ) async throws {
-        try await channel.declareExchange(exchange, type: .topic, durable: true)
-        try await channel.declareQueue(self.queueName, durable: true, arguments: ["x-expires": .int32(300_000)])
-        try await channel.bindQueue(self.queueName, exchange: exchange, routingKey: self.routingKey)
+        try await Self.queue(name: self.queueName, routingKey: self.routingKey, exchange: exchange).declare(on: channel)
         try await channel.consume(
             queue: self.queueName,
             onEnd: onEnd,

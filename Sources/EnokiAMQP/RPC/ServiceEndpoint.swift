@@ -26,6 +26,7 @@ final class ServiceEndpoint: Sendable {
 
     private struct State {
         var rpcMethods: [String: RPCServer.Method] = [:]
+        var discovery: RPCServer.Discovery?
         var consumers: [(queue: String, stopsWithEntrypoints: Bool, consume: Consumer)] = []
         var replyListener: ReplyListener?
         var channel: AMQPChannel?
@@ -63,6 +64,11 @@ final class ServiceEndpoint: Sendable {
 
     func registerRPC(_ method: RPCServer.Method) {
         self.state.withLock { $0.rpcMethods[method.signature.methodName] = method }
+    }
+
+    /// Registers the discovery call: the RPC queue is consumed even when the service has no RPC method of its own.
+    func registerDiscovery(_ discovery: RPCServer.Discovery) {
+        self.state.withLock { $0.discovery = discovery }
     }
 
     /// Registers a queue to declare and consume.
@@ -106,8 +112,8 @@ final class ServiceEndpoint: Sendable {
     }
 
     private func connected(_ connection: AMQPConnection) async throws {
-        let (methods, consumers, listener, stopped, previous) = self.state.withLock {
-            ($0.rpcMethods, $0.consumers, $0.replyListener, $0.stopped, $0.channel)
+        let (methods, discovery, consumers, listener, stopped, previous) = self.state.withLock {
+            ($0.rpcMethods, $0.discovery, $0.consumers, $0.replyListener, $0.stopped, $0.channel)
         }
         if let previous, previous.isOpen {
             // A channel left from an attempt that failed half-way: its consumers would run twice beside the new
@@ -130,8 +136,8 @@ final class ServiceEndpoint: Sendable {
             }
         }
         if !stopped {
-            if !methods.isEmpty {
-                let server = RPCServer(endpoint: self, methods: methods, channel: channel)
+            if !methods.isEmpty || discovery != nil {
+                let server = RPCServer(endpoint: self, methods: methods, discovery: discovery, channel: channel)
                 try await self.consume(server.queueName, on: channel, stopsWithEntrypoints: true) { _, onEnd in
                     try await server.consume(onEnd: onEnd)
                 }

@@ -83,6 +83,19 @@ public final class HTTPEntrypoint: Entrypoint {
 
     private static func error<T>(_ error: any Error, is type: T.Type) -> Bool { error is T }
 
+    /// An HTTP route, with its methods, its rule and the method's parameters.
+    public func describe(method: String) -> EntrypointDescription? {
+        EntrypointDescription(
+            kind: "http",
+            method: method,
+            details: [
+                "http_methods": .array(self.methods.map(JSONValue.string)),
+                "url": .string(self.rule.text),
+                "parameters": EntrypointDescription.parameters(of: self.method.signature),
+            ]
+        )
+    }
+
     public func setup(_ context: EntrypointContext<HTTPEntrypoint>) async throws {
         let server = try WebServer.of(context.container)
         let id = try server.register(self, context: context)
