@@ -91,12 +91,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The command line a service executable hands its services to: run, show-config.
+        // The command tree of `enoki` and of every service executable: run, topology, shell, call, dispatch,
+        // request, describe, services, show-config.
         .target(
             name: "EnokiCLI",
             dependencies: [
                 "EnokiCore",
                 "EnokiAMQP",
+                "EnokiAMQPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -181,11 +183,8 @@ let package = Package(
         ),
         // One import for service authors.
         .target(name: "Enoki", dependencies: ["EnokiCore", "EnokiAMQP", "EnokiCLI", "EnokiMacros"]),
-        // `enoki`: call services, dispatch events, show config.
-        .executableTarget(
-            name: "EnokiTool",
-            dependencies: ["Enoki", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        // `enoki`: the shell, one-shot calls and events, describe, services, show-config (all in EnokiCLI).
+        .executableTarget(name: "EnokiTool", dependencies: ["EnokiCLI"]),
         // The Swift twins of the example services of Nameko's documentation.
         .executableTarget(name: "EnokiExamples", dependencies: ["Enoki", "EnokiHTTP", "EnokiMail"]),
         // The testing toolkit for service authors.
@@ -260,7 +259,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
-        .testTarget(name: "EnokiCLITests", dependencies: ["EnokiTesting"]),
+        .testTarget(name: "EnokiCLITests", dependencies: ["EnokiCLI", "EnokiTesting", "EnokiTestSupport"]),
         .testTarget(name: "EnokiTestingTests", dependencies: ["Enoki", "EnokiTesting"]),
         .testTarget(
             name: "EnokiInteropTests",

@@ -1,0 +1,108 @@
+//===----------------------------------------------------------------------===//
+// This source file is part of Enoki. Licensed under Apache License v2.0.
+//===----------------------------------------------------------------------===//
+
+import ArgumentParser
+import EnokiAMQP
+import EnokiCore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `run [SERVICE ...]`: runs the executable's services until SIGTERM or SIGINT.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs services until SIGTERM or SIGINT (a second signal kills them)."
+    )
+
+    @Argument(help: "The services to run, by name; all of them when none is given.")
+    var services: [String] = []
+
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() async throws {
+        let known = ServiceCommandLine.services
+        guard !known.isEmpty else { throw ServiceCommandLine.noServices("run") }
+        let chosen = try Self.choose(self.services, from: known)
+        let config = try self.cluster.load()
+        let logger = Self.makeLogger(config)
+        if self.cluster.config != nil, CommandLine.arguments.contains("--broker") {
+            logger.warning("--broker is ignored: the broker comes from AMQP_URI in the config file")
+        }
+        let runner = try ServiceRunner(services: chosen, config: config, logger: logger)
+        try await Self.run(runner, logger: logger)
+    }
+
+    /// The services named (all of them when none is).
+    ///
+    /// - Throws: `ValidationError` for a name the executable does not have.
+    static func choose(
+        _ requested: [String],
+        from known: [any ServiceDefinition.Type]
+    ) throws -> [any ServiceDefinition.Type] {
+        let names = known.map(serviceName(of:))
+        var chosen: [any ServiceDefinition.Type] = []
+        for name in requested {
+            guard let index = names.firstIndex(of: name) else {
+                throw ValidationError(
+                    "no service named '\(name)'; this executable has: \(names.joined(separator: ", "))"
+                )
+            }
+            chosen.append(known[index])
+        }
+        return chosen.isEmpty ? known : chosen
+    }
+
+    /// Runs until SIGTERM or SIGINT (a graceful stop, which kills after `GRACEFUL_STOP_TIMEOUT`), and kills on a
+    /// second signal of either kind, as `nameko run` does on a second SIGINT.
+    static func run(_ runner: ServiceRunner, logger: Logger) async throws {
+        var groupLogger = logger
+        groupLogger.logLevel = .warning
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: runner)], logger: groupLogger)
+        )
+        // Trap the signals before anything starts: a SIGTERM during start-up (while waiting for the broker, say)
+        // is a graceful stop too, not the default action that ends the process at once.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+            }
+            tasks.addTask {
+                var received = 0
+                for await _ in signals {
+                    received += 1
+                    if received >= 2 {
+                        // A second signal (SIGINT or SIGTERM) kills: cancel the group; the runner kills its
+                        // containers.
+                        logger.warning("second signal: killing the services")
+                        throw CancellationError()
+                    }
+                    await group.triggerGracefulShutdown()
+                }
+            }
+            // The group ends after a graceful stop; then stop listening for signals.
+            do {
+                try await tasks.next()
+            } catch is CancellationError {
+                // Killed by a second Ctrl-C: the runner has killed its containers; exit quietly, as Nameko does.
+            }
+            tasks.cancelAll()
+        }
+    }
+
+    static func makeLogger(_ config: EnokiConfig) -> Logger {
+        var level = Logger.Level.info
+        if let root = config.logging?["root"]?["level"]?.stringValue ?? config.logging?["level"]?.stringValue {
+            switch root.uppercased() {
+            case "DEBUG": level = .debug
+            case "WARNING", "WARN": level = .warning
+            case "ERROR": level = .error
+            case "CRITICAL": level = .critical
+            default: level = .info
+            }
+        }
+        return Logger(label: "enoki") { label in MessageLogHandler(label: label, level: level) }
+    }
+}
