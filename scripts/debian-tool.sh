@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Finds a headless browser for the tests that load the API documentation page (Debian's Chromium), installing
-# it when it is missing, and prints its path. A test peer only; Enoki does not need it.
+# Finds a Debian tool the tests drive, installing its package when it is missing, and prints its path:
+#   scripts/debian-tool.sh PACKAGE [COMMAND...]
+# COMMAND names to look for (default: PACKAGE); the first on the PATH wins. The tests use Debian's headless
+# Chromium (it loads the API documentation page) and tmux (a real terminal for `enoki shell`). Test peers only;
+# Enoki needs neither.
 set -euo pipefail
-for candidate in "${ENOKI_CHROMIUM:-}" chromium chromium-browser; do
-    if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1; then
-        command -v "$candidate"
-        exit
-    fi
-done
-echo "chromium: installing Debian's chromium" >&2
+package="$1"
+shift
+candidates=("$@")
+[ "${#candidates[@]}" -gt 0 ] || candidates=("$package")
+find_tool() {
+    for candidate in "${candidates[@]}"; do
+        if command -v "$candidate" >/dev/null 2>&1; then
+            command -v "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+find_tool && exit
+echo "$package: installing Debian's $package" >&2
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 $SUDO apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-command -v chromium
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$package" >/dev/null
+find_tool

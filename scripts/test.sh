@@ -11,9 +11,11 @@ cd "$ROOT"
 scripts/broker.sh start
 ENOKI_PYTHON="$(scripts/python-env.sh)"
 export ENOKI_PYTHON
-# The browser that loads the API documentation page in the gateway tests.
-ENOKI_CHROMIUM="$(scripts/chromium.sh)"
-export ENOKI_CHROMIUM
+# The browser that loads the API documentation page in the gateway tests, and the terminal the shell tests
+# type into. A path already in ENOKI_CHROMIUM or ENOKI_TMUX is kept.
+ENOKI_CHROMIUM="${ENOKI_CHROMIUM:-$(scripts/debian-tool.sh chromium chromium chromium-browser)}"
+ENOKI_TMUX="${ENOKI_TMUX:-$(scripts/debian-tool.sh tmux)}"
+export ENOKI_CHROMIUM ENOKI_TMUX
 export AMQP_URL="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 # Tests make a virtual host each, and close connections, with rabbitmqctl.
 export RABBITMQCTL="${RABBITMQCTL:-$ROOT/scripts/broker.sh ctl}"

@@ -167,6 +167,18 @@ final class Peers: @unchecked Sendable {
         return process
     }
 
+    /// Starts `enoki-examples run {names}`: the seeds' services in Swift.
+    func examples(uri: String, names: [String]) async throws -> Subprocess {
+        let process = try Subprocess(
+            name: "enoki-examples",
+            executable: TestBinaries.path("enoki-examples"),
+            arguments: ["run"] + names + ["--broker", uri]
+        )
+        self.processes.append(process)
+        try await process.waitFor("services started")
+        return process
+    }
+
     func stopAll() async {
         for process in self.processes {
             await process.stop()
