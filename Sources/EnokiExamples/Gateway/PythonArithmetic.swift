@@ -119,66 +119,12 @@ enum PythonArithmetic {
 
     /// Python's `repr()` of a JSON value as Python reads it (`'text'`, `42`, `3.0`, `True`, `None`).
     static func repr(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): return self.repr(text)
-        case .int(let number): return String(number)
-        case .bigInteger(let digits): return digits
-        case .double(let number):
-            if number.isNaN { return "nan" }
-            if number.isInfinite { return number > 0 ? "inf" : "-inf" }
-            return JSONWriter.format(number)
-        case .bool(let flag): return flag ? "True" : "False"
-        case .null: return "None"
-        case .array(let elements): return "[" + elements.map(self.repr).joined(separator: ", ") + "]"
-        case .object(let object):
-            return "{" + object.members.map { "\(self.repr($0.key)): \(self.repr($0.value))" }.joined(separator: ", ")
-                + "}"
-        }
+        PythonRepr.repr(PythonValue(json: value))
     }
 
-    /// Python's `repr()` of a string: single quotes unless it holds one and no double quote, escapes for `\`,
-    /// the quote, `\t`, `\n`, `\r` and characters Python does not print.
+    /// Python's `repr()` of a string.
     static func repr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case _ where Character(scalar) == quote: out += "\\" + String(quote)
-            case _ where !self.isPrintable(scalar):
-                let value = scalar.value
-                if value < 0x100 {
-                    out += "\\x" + self.hex(value, 2)
-                } else if value < 0x10000 {
-                    out += "\\u" + self.hex(value, 4)
-                } else {
-                    out += "\\U" + self.hex(value, 8)
-                }
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    private static func hex(_ value: UInt32, _ width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    /// Python's `str.isprintable()` for one character: not a control, format, surrogate, private-use or
-    /// unassigned character, nor a separator other than the space.
-    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == " " { return true }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
-            .spaceSeparator:
-            return false
-        default: return true
-        }
+        PythonRepr.string(text)
     }
 
     /// Python's `str.strip()` white space.
