@@ -259,7 +259,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
-        .testTarget(name: "EnokiCLITests", dependencies: ["EnokiCLI", "EnokiTesting", "EnokiTestSupport"]),
+        .testTarget(name: "EnokiCLITests", dependencies: ["Enoki", "EnokiCLI", "EnokiTesting", "EnokiTestSupport"]),
         .testTarget(name: "EnokiTestingTests", dependencies: ["Enoki", "EnokiTesting"]),
         .testTarget(
             name: "EnokiInteropTests",

@@ -16,7 +16,9 @@ import Testing
     /// Runs the browser on a URL with `arguments` and returns what it printed.
     private func chromium(_ arguments: [String], url: String) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: Self.chromium) else {
-            throw RawHTTPError(description: "no browser at \(Self.chromium); scripts/debian-tool.sh chromium installs one")
+            throw RawHTTPError(
+                description: "no browser at \(Self.chromium); scripts/debian-tool.sh chromium installs one"
+            )
         }
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent(
             "enoki-chromium-\(UUID().uuidString)"

@@ -29,6 +29,15 @@ enum Paths {
             throw PeerError("no Python test peer at \(self.python); make it with scripts/python-env.sh")
         }
     }
+
+    /// A config file with `AMQP_URI` and extra keys (their values as YAML writes them).
+    static func configFile(uri: String, _ config: [String: String]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-\(UUID().uuidString).yaml")
+        var yaml = "AMQP_URI: '\(uri)'\n"
+        for (key, value) in config { yaml += "\(key): \(value)\n" }
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
 }
 
 struct PeerError: Error, CustomStringConvertible {
@@ -45,12 +54,7 @@ enum PythonPeer {
         config: [String: String] = [:]
     ) async throws -> Subprocess {
         try Paths.checkPython()
-        let configURL = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "enoki-py-\(UUID().uuidString).yaml"
-        )
-        var yaml = "AMQP_URI: '\(uri)'\n"
-        for (key, value) in config { yaml += "\(key): \(value)\n" }
-        try yaml.write(to: configURL, atomically: true, encoding: .utf8)
+        let configURL = try Paths.configFile(uri: uri, config)
         let nameko = URL(fileURLWithPath: Paths.python).deletingLastPathComponent().appendingPathComponent("nameko")
             .path
         let process = try Subprocess(
@@ -120,13 +124,7 @@ enum SwiftPeer {
         }
         var arguments = ["run"] + names
         if let config {
-            let configURL = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "enoki-sw-\(UUID().uuidString).yaml"
-            )
-            var yaml = "AMQP_URI: '\(uri)'\n"
-            for (key, value) in config { yaml += "\(key): \(value)\n" }
-            try yaml.write(to: configURL, atomically: true, encoding: .utf8)
-            arguments += ["--config", configURL.path]
+            arguments += ["--config", try Paths.configFile(uri: uri, config).path]
         } else {
             arguments += ["--broker", uri]
         }
@@ -167,12 +165,18 @@ final class Peers: @unchecked Sendable {
         return process
     }
 
-    /// Starts `enoki-examples run {names}`: the seeds' services in Swift.
-    func examples(uri: String, names: [String]) async throws -> Subprocess {
+    /// Starts `enoki-examples run {names}`: the seeds' services in Swift, with extra config keys when given.
+    func examples(uri: String, names: [String], config: [String: String]? = nil) async throws -> Subprocess {
+        var arguments = ["run"] + names
+        if let config {
+            arguments += ["--config", try Paths.configFile(uri: uri, config).path]
+        } else {
+            arguments += ["--broker", uri]
+        }
         let process = try Subprocess(
             name: "enoki-examples",
             executable: TestBinaries.path("enoki-examples"),
-            arguments: ["run"] + names + ["--broker", uri]
+            arguments: arguments
         )
         self.processes.append(process)
         try await process.waitFor("services started")

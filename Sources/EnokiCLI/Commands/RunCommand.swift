@@ -13,7 +13,13 @@ import UnixSignals
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Runs services until SIGTERM or SIGINT (a second signal kills them)."
+        abstract: "Runs services until SIGTERM or SIGINT (a second signal kills them).",
+        discussion: """
+                my-services run --config config.yaml
+                my-services run greet_service compute --broker amqp://guest:guest@localhost
+
+            The config file is Nameko's: AMQP_URI, max_workers, parent_calls_tracked, ${VAR:default} substitution.
+            """
     )
 
     @Argument(help: "The services to run, by name; all of them when none is given.")

@@ -14,8 +14,13 @@ public struct ShowConfigCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "show-config",
         abstract: "Prints the effective config, with environment variables substituted, as YAML.",
-        discussion:
-            "Passwords in URIs and the values of keys that name a secret (PASSWORD, TOKEN, SECRET, KEY, …) are shown as ** unless --show-secrets is given."
+        discussion: """
+                enoki show-config --config config.yaml
+                AMQP_HOST=rabbit enoki show-config --config config.yaml --show-secrets
+
+            Passwords in URIs and the values of keys that name a secret (PASSWORD, TOKEN, SECRET, KEY, …) are shown
+            as ** unless --show-secrets is given.
+            """
     )
 
     /// The YAML config file.

@@ -2,6 +2,8 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import Foundation
+
 /// The error type of the command-line module: a failure in a shell line or a command, printed as the last line
 /// of a Python traceback is (`NameError: name 'x' is not defined`, `RemoteError: ZeroDivisionError division by
 /// zero`), so that a Python user reads what `nameko shell` would show.
@@ -53,5 +55,13 @@ public struct ShellError: Error, Sendable, CustomStringConvertible {
     /// The line the shell prints: `Kind: message`, or `Kind` alone when there is no message.
     public var description: String {
         self.message.isEmpty ? self.kind.name : "\(self.kind.name): \(self.message)"
+    }
+}
+
+extension ShellError: LocalizedError {
+    /// What a command prints after its own `Error: ` prefix: the message alone for ``Kind/error``, so that a
+    /// failed command reads `Error: …` once, and `Kind: message` otherwise.
+    public var errorDescription: String? {
+        self.kind == .error ? self.message : self.description
     }
 }
