@@ -5,6 +5,14 @@
 import ArgumentParser
 public import EnokiCore
 
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
+
 /// The command line of a service executable: its `main` hands its service types over and gets the whole
 /// ``EnokiCommand`` tree, where `run [SERVICE ...]` and `topology` work on those services.
 ///
@@ -24,7 +32,11 @@ public enum ServiceCommandLine {
     /// - Parameters:
     ///   - services: The executable's services; none for the `enoki` tool.
     ///   - arguments: The arguments; by default the process's.
+    ///
+    /// Standard output is line-buffered whatever it is connected to, so that a `print` in a service reaches a log
+    /// file or a pipe when it is printed, as it does at a terminal, rather than when the process ends.
     public static func main(services: [any ServiceDefinition.Type], arguments: [String]? = nil) async {
+        setvbuf(stdout, nil, _IOLBF, 0)
         self.services = services
         await EnokiCommand.main(arguments)
     }

@@ -38,7 +38,7 @@ struct DispatchingService {
 struct ListeningService {
     @EventHandler("service_a", "event_type")
     func handleEvent(_ payload: JSONValue) {
-        say("service b received: \(pythonText(payload))")
+        print("service b received: \(pythonText(payload))")
     }
 }
 
@@ -57,7 +57,7 @@ struct ListeningService {
 struct ListenerService {
     @EventHandler("monitor", "ping", handlerType: .broadcast, reliableDelivery: false)
     func ping(_ payload: JSONValue) {
-        say("pong from \(Self.serviceName)")
+        print("pong from \(Self.serviceName)")
     }
 }
 
@@ -76,7 +76,7 @@ struct ListenerService {
 struct TimerService {
     @Timer(interval: 1)
     func ping() {
-        say("pong")
+        print("pong")
     }
 }
 
@@ -100,7 +100,7 @@ struct TimerService {
 struct RPCQueueServer {
     @Consume(QueueSpec("rpc_queue", durable: false), prefetchCount: 1)
     func onRequest(_ body: String) -> String {
-        say(" [.] Message: \(body)")
+        print(" [.] Message: \(body)")
         return "Got a message from the client: " + body
     }
 }

@@ -33,12 +33,17 @@ import Testing
     }
 
     /// Starts a long-running command with its standard error in a file.
-    static func start(_ executable: String, _ arguments: [String]) throws -> (Process, URL) {
+    static func start(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil
+    ) throws -> (Process, URL) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("enoki-cli-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = self.bin.appendingPathComponent(executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -104,6 +109,26 @@ import Testing
             #expect(try await Self.waitForExit(process) == 0)
             let final = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             #expect(final.contains("stopping services: greet_service, service_x, service_y"))
+        }
+    }
+
+    @Test func aPrintInAServiceReachesTheLogFileWhileItRuns() async throws {
+        try await TestCluster.withVirtualHost { _, uri in
+            // The timer example prints "pong" every second with a plain `print`, and its output goes to a file.
+            // Without the buffering that `stdbuf` (which the test script runs the tests under) would hand down.
+            let environment = ProcessInfo.processInfo.environment.filter {
+                $0.key != "LD_PRELOAD" && !$0.key.hasPrefix("_STDBUF_")
+            }
+            let (process, log) = try Self.start(
+                "enoki-examples",
+                ["run", "service", "--broker", uri],
+                environment: environment
+            )
+            let output = try await Self.waitFor("pong\n", in: log, timeout: .seconds(10))
+            #expect(output.contains("pong\n"))
+            #expect(process.isRunning)
+            kill(process.processIdentifier, SIGTERM)
+            #expect(try await Self.waitForExit(process) == 0)
         }
     }
 
