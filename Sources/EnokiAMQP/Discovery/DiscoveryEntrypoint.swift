@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 public import EnokiCore
-import Synchronization
 
 /// The discovery call every Enoki service answers: what it offers, as a ``EnokiCore/ServiceDescription``.
 ///
@@ -27,7 +26,7 @@ public final class DiscoveryEntrypoint: Entrypoint {
     /// The fanout exchange that reaches every instance.
     public static let exchange = ExchangeSpec("enoki.discovery", type: .fanout, durable: true)
 
-    private let endpoint = Mutex<ServiceEndpoint?>(nil)
+    private let membership = EndpointMembership()
     private let identifier = EventHandlerQueue.randomIdentifier()
 
     /// The entrypoint.
@@ -51,7 +50,7 @@ public final class DiscoveryEntrypoint: Entrypoint {
     }
 
     public func setup(_ context: EntrypointContext<DiscoveryEntrypoint>) async throws {
-        let endpoint = try ServiceEndpoint.of(context.container)
+        let endpoint = try self.membership.join(context.container)
         let discovery = RPCServer.Discovery(context: context, description: context.container.description.json)
         endpoint.registerDiscovery(discovery)
         let queue = Self.broadcastQueue(service: context.container.serviceName, identifier: self.identifier)
@@ -76,20 +75,15 @@ public final class DiscoveryEntrypoint: Entrypoint {
                 }
             )
         }
-        self.endpoint.withLock { $0 = endpoint }
     }
 
     public func start(_ context: EntrypointContext<DiscoveryEntrypoint>) async throws {
-        try await self.endpoint.withLock { $0 }?.start()
+        try await self.membership.start()
     }
 
-    public func stop() async {
-        await self.endpoint.withLock { $0 }?.stopEntrypoints()
-    }
+    public func stop() async { await self.membership.stop() }
 
-    public func kill() async {
-        await self.stop()
-    }
+    public func kill() async { await self.membership.stop() }
 }
 
 extension ServiceDeclaration {

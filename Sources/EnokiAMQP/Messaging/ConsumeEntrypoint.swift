@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 public import EnokiCore
-import Synchronization
 
 /// Consumes a queue the service declares with its own exchange, binding and flags (Nameko's `@consume`,
 /// nameko-wire §7): each message runs the method in a worker with the message body, and the context data from
@@ -33,7 +32,7 @@ public final class ConsumeEntrypoint: Entrypoint {
     public let prefetchCount: Int?
     let wantsText: Bool
     let replies: Bool
-    private let endpoint = Mutex<ServiceEndpoint?>(nil)
+    private let membership = EndpointMembership()
 
     /// A consumer of `queue`.
     ///
@@ -73,7 +72,7 @@ public final class ConsumeEntrypoint: Entrypoint {
     }
 
     public func setup(_ context: EntrypointContext<ConsumeEntrypoint>) async throws {
-        let endpoint = try ServiceEndpoint.of(context.container)
+        let endpoint = try self.membership.join(context.container)
         let handler = MessageHandler(
             kind: "consumer",
             queueName: self.queue.name,
@@ -99,20 +98,15 @@ public final class ConsumeEntrypoint: Entrypoint {
             }
             return tag
         }
-        self.endpoint.withLock { $0 = endpoint }
     }
 
     public func start(_ context: EntrypointContext<ConsumeEntrypoint>) async throws {
-        try await self.endpoint.withLock { $0 }?.start()
+        try await self.membership.start()
     }
 
-    public func stop() async {
-        await self.endpoint.withLock { $0 }?.stopEntrypoints()
-    }
+    public func stop() async { await self.membership.stop() }
 
-    public func kill() async {
-        await self.stop()
-    }
+    public func kill() async { await self.membership.stop() }
 }
 
 extension ServiceDeclaration {

@@ -3,7 +3,6 @@
 //===----------------------------------------------------------------------===//
 
 public import EnokiCore
-import Synchronization
 
 /// Serves a method over Nameko's RPC (the `@rpc` entrypoint): requests to `{service}.{method}` on the RPC
 /// exchange run the method in a worker, and its result or error goes back to the caller.
@@ -19,7 +18,7 @@ public final class RPCEntrypoint: Entrypoint {
 
     /// The method's signature on the wire.
     public let rpcSignature: Signature
-    private let endpoint = Mutex<ServiceEndpoint?>(nil)
+    private let membership = EndpointMembership()
 
     /// An entrypoint for a method with this signature.
     public init(signature: Signature) {
@@ -41,22 +40,15 @@ public final class RPCEntrypoint: Entrypoint {
     }
 
     public func setup(_ context: EntrypointContext<RPCEntrypoint>) async throws {
-        let endpoint = try ServiceEndpoint.of(context.container)
+        let endpoint = try self.membership.join(context.container)
         endpoint.registerRPC(RPCServer.Method(signature: self.rpcSignature, context: context))
-        self.endpoint.withLock { $0 = endpoint }
     }
 
-    public func start(_ context: EntrypointContext<RPCEntrypoint>) async throws {
-        try await self.endpoint.withLock { $0 }?.start()
-    }
+    public func start(_ context: EntrypointContext<RPCEntrypoint>) async throws { try await self.membership.start() }
 
-    public func stop() async {
-        await self.endpoint.withLock { $0 }?.stopEntrypoints()
-    }
+    public func stop() async { await self.membership.stop() }
 
-    public func kill() async {
-        await self.stop()
-    }
+    public func kill() async { await self.membership.stop() }
 }
 
 extension ServiceDeclaration {
