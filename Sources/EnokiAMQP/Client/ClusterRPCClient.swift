@@ -83,7 +83,7 @@ public final class ClusterRPCClient: Sendable {
             transport.start()
             let exchange = transport.config.rpcExchange
             try await transport.register("the client's reply queue") { connection in
-                try await listener.consume(onNewChannelOf: connection, exchange: exchange)
+                try await listener.consume(onNewChannelOf: connection, exchange: exchange, transport: transport)
             }
         }
     }

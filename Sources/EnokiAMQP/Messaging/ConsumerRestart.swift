@@ -9,10 +9,12 @@ import Logging
 /// declares and consumes the queue again.
 enum ConsumerRestart {
     /// Logs the cancelled consumer and runs `again` a second later, unless `isCurrent` says by then that the channel
-    /// or connection it belongs to has gone (whoever restores those consumes everything again).
+    /// or connection it belongs to has gone (whoever restores those consumes everything again). The wait and the
+    /// restart run in a task of the transport's, which its stop ends.
     static func schedule(
         queue: String,
         logger: Logger,
+        on transport: AMQPTransport,
         while isCurrent: @escaping @Sendable () -> Bool,
         _ again: @escaping @Sendable () async throws -> Void
     ) {
@@ -20,8 +22,12 @@ enum ConsumerRestart {
             "the broker cancelled a consumer (was its queue deleted?); declaring the queue again",
             metadata: ["queue": "\(queue)"]
         )
-        Task {
-            try? await Task.sleep(for: .seconds(1))
+        transport.spawn {
+            do {
+                try await Task.sleep(for: .seconds(1))
+            } catch {
+                return
+            }
             guard isCurrent() else { return }
             do {
                 try await again()

@@ -52,6 +52,8 @@ public struct MethodProxy: Sendable {
     public func callAsync(args: [JSONValue], kwargs: JSONObject) -> PendingCall {
         let service = self.service
         let name = self.name
+        // Unstructured on purpose: the call outlives this function, as Nameko's call_async does. Its task is the
+        // PendingCall's, which the caller holds; the reply's timeout, or the client's close, ends it.
         return PendingCall(task: Task { try await service.call(name, args: args, kwargs: kwargs) })
     }
 

@@ -104,9 +104,10 @@ enum RPCReply {
                     module: "enoki.exceptions",
                     message: "the reply of \(size) bytes is larger than the broker takes (\(error.limit) bytes)"
                 )
-                // On the event loop, in the confirm's callback: the error reply is one more short publish, which
-                // settles the request (and ends the reply's count) when its own confirm comes.
-                Task {
+                // On the event loop, in the confirm's callback: the error reply is one more short publish, in a
+                // task of the transport's, which settles the request (and ends the reply's count) when its own
+                // confirm comes.
+                let spawned = replier.transport.spawn {
                     await self.publish(
                         RPCMessage.replyBody(error: tooLarge),
                         to: replyTo,
@@ -115,6 +116,10 @@ enum RPCReply {
                         from: replier,
                         fallback: false
                     )
+                }
+                if !spawned {
+                    self.giveBack(request, error: error, logger: replier.logger, queueName: replier.queueName)
+                    replier.endpoint.replyFinished()
                 }
                 return
             case .failure(let error as MessageTooLarge):

@@ -71,13 +71,16 @@ struct RPCRequest: Sendable {
                     slot.complete(.failure(self.lost(error)))
                     return
                 }
-                Task {
+                // On the event loop, in the confirm's callback: the next attempt waits for a new channel, in a task
+                // of the transport's.
+                let spawned = transport.spawn {
                     do {
                         try await self.send(on: transport, settling: slot, attempt: attempt + 1)
                     } catch {
                         slot.complete(.failure(self.lost(error)))
                     }
                 }
+                if !spawned { slot.complete(.failure(self.lost(error))) }
             }
         }
     }

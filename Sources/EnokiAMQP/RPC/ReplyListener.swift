@@ -67,13 +67,22 @@ final class ReplyListener: Sendable {
     /// Opens a channel on `connection` and consumes the queue there, as a standalone client does on each
     /// connection; when the broker cancels the consumer while the connection lives on (the queue was deleted), it
     /// does so again (``ConsumerRestart``).
-    func consume(onNewChannelOf connection: AMQPConnection, exchange: String) async throws {
+    func consume(
+        onNewChannelOf connection: AMQPConnection,
+        exchange: String,
+        transport: AMQPTransport
+    ) async throws {
         let channel = try await connection.openChannel()
         try await self.consume(on: channel, exchange: exchange) { [weak self] error in
             guard let self, error?.code == .consumerCancelledByBroker, connection.isOpen else { return }
-            ConsumerRestart.schedule(queue: self.queueName, logger: self.logger, while: { connection.isOpen }) {
+            ConsumerRestart.schedule(
+                queue: self.queueName,
+                logger: self.logger,
+                on: transport,
+                while: { connection.isOpen }
+            ) {
                 try? await channel.close()
-                try await self.consume(onNewChannelOf: connection, exchange: exchange)
+                try await self.consume(onNewChannelOf: connection, exchange: exchange, transport: transport)
             }
         }
     }

@@ -37,15 +37,14 @@ public final class AMQPTransport: SharedExtension {
     private let failures: Set<AMQPError.Code>
     private let state = Mutex(State())
     private let running = Mutex(Running())
+    /// The tasks that run the connections, retry setups with backoff, publish again after a lost confirm, and
+    /// whatever the transport's users start from callbacks (``spawn(_:)``); ``stop()`` cancels them and waits.
+    private let tasks = TaskScope()
 
-    /// The tasks that run the connections, and those that retry setups with backoff.
+    /// Which connections run.
     private struct Running {
-        var tasks: [Task<Void, Never>] = []
         var publisher = false
         var consumer = false
-        var retries: [UInt64: Task<Void, Never>] = [:]
-        var nextRetry: UInt64 = 0
-        var stopped = false
     }
     /// Opening the publisher channel happens once at a time, for every publisher that waits for it.
     private let publisherChannelOpening = SharedOperation<AMQPChannel>()
@@ -107,32 +106,26 @@ public final class AMQPTransport: SharedExtension {
         let publisher = self.publisher
         self.running.withLock { running in
             if !running.publisher {
-                running.publisher = true
-                running.tasks.append(Task.detached { _ = try? await publisher.run() })
+                running.publisher = self.tasks.spawn { _ = try? await publisher.run() }
             }
             if consumer && !running.consumer {
-                running.consumer = true
-                running.tasks.append(Task.detached { _ = try? await consumerClient.run() })
+                running.consumer = self.tasks.spawn { _ = try? await consumerClient.run() }
             }
         }
     }
 
     /// Closes both connections, and ends the retries of setups.
     public func stop() async {
-        let (tasks, retries) = self.running.withLock { running in
-            running.stopped = true
-            defer {
-                running.tasks = []
-                running.retries = [:]
-            }
-            return (running.tasks, Array(running.retries.values))
-        }
-        for task in retries + tasks {
-            task.cancel()
-        }
-        for task in retries + tasks {
-            await task.value
-        }
+        await self.tasks.close()
+    }
+
+    /// Runs `operation` in a task that the transport owns: ``stop()`` cancels it and waits for it. For work that a
+    /// callback starts and cannot wait for (a reply to send again, a channel to open again).
+    ///
+    /// - Returns: `false`, without running it, once the transport has stopped.
+    @discardableResult
+    func spawn(_ operation: @escaping @Sendable () async -> Void) -> Bool {
+        self.tasks.spawn(operation)
     }
 
     /// Registers something to do on the consumer connection now (waiting for one) and after every reconnection.
@@ -198,34 +191,28 @@ public final class AMQPTransport: SharedExtension {
     public func retry(on connection: AMQPConnection, what: String, _ body: @escaping @Sendable () async throws -> Void)
     {
         let logger = self.logger
-        self.running.withLock { running in
-            guard !running.stopped else { return }
-            running.nextRetry += 1
-            let id = running.nextRetry
-            running.retries[id] = Task {
-                var attempt = 0
-                while !Task.isCancelled, connection.isOpen {
-                    let delay = Duration.seconds(min(1 << min(attempt, 5), 30))
-                    attempt += 1
-                    logger.warning("trying again to set up \(what) in \(delay.components.seconds) s")
-                    do {
-                        try await Task.sleep(for: delay)
-                    } catch {
-                        break
-                    }
-                    guard connection.isOpen else { break }
-                    do {
-                        try await body()
-                        logger.info("set up \(what) again")
-                        break
-                    } catch {
-                        logger.warning(
-                            "could not set up \(what)",
-                            metadata: ["error": "\(WireText.loggable(String(describing: error)))"]
-                        )
-                    }
+        self.tasks.spawn {
+            var attempt = 0
+            while !Task.isCancelled, connection.isOpen {
+                let delay = Duration.seconds(min(1 << min(attempt, 5), 30))
+                attempt += 1
+                logger.warning("trying again to set up \(what) in \(delay.components.seconds) s")
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    break
                 }
-                _ = self.running.withLock { $0.retries.removeValue(forKey: id) }
+                guard connection.isOpen else { break }
+                do {
+                    try await body()
+                    logger.info("set up \(what) again")
+                    break
+                } catch {
+                    logger.warning(
+                        "could not set up \(what)",
+                        metadata: ["error": "\(WireText.loggable(String(describing: error)))"]
+                    )
+                }
             }
         }
     }
@@ -459,8 +446,8 @@ public final class AMQPTransport: SharedExtension {
                 }
                 self.logger.debug("publish unconfirmed; publishing again", metadata: ["error": "\(error)"])
                 // On the event loop, in the confirm's callback: the second attempt waits for a new channel, so it
-                // runs in a task of its own, which ends with that attempt.
-                Task {
+                // runs in a task of the transport's, which ends with that attempt or with the transport.
+                let spawned = self.spawn {
                     do {
                         let outcome = try await self.publishConfirmed(
                             body,
@@ -475,6 +462,7 @@ public final class AMQPTransport: SharedExtension {
                         whenConfirmed(.failure(error))
                     }
                 }
+                if !spawned { whenConfirmed(.failure(AMQPError(.clientStopped, "the transport stopped"))) }
             }
         }
     }

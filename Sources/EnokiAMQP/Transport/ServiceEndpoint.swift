@@ -164,7 +164,8 @@ final class ServiceEndpoint: Sendable {
     /// that closes is the transport's to restore; a channel that the broker closes while it is being set up fails
     /// that setup, which is retried the same way.
     private func watch(_ channel: AMQPChannel, on connection: AMQPConnection) {
-        Task { [weak self] in
+        // A task of the transport's: it ends when the channel closes, at the latest when the transport stops.
+        self.transport.spawn { [weak self] in
             let error = await channel.closed()
             guard let self, error.code == .channelClosedByBroker, connection.isOpen,
                 self.state.withLock({ $0.readyChannel === channel })
@@ -193,7 +194,12 @@ final class ServiceEndpoint: Sendable {
                 state.channel === channel && !(stopsWithEntrypoints && state.stopped)
             }
             guard current, channel.isOpen else { return }
-            ConsumerRestart.schedule(queue: queue, logger: self.context.logger, while: { channel.isOpen }) {
+            ConsumerRestart.schedule(
+                queue: queue,
+                logger: self.context.logger,
+                on: self.transport,
+                while: { channel.isOpen }
+            ) {
                 try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
             }
         }

@@ -167,15 +167,20 @@ public final class AMQPClient: Service, Sendable {
             let openedAt = ContinuousClock.now
             self.setCurrent(connection)
             self.emit(.connected(connection))
-            self.logBlocking(of: connection)
-            let reason = await withGracefulShutdownHandler {
-                await withTaskCancellationHandler {
-                    await connection.closed()
-                } onCancel: {
+            // Subscribed before anything can block the connection; read in a child of this run, which ends when
+            // the connection closes.
+            let blockedStates = connection.blockedStates()
+            let reason = await withTaskGroup(of: Void.self, returning: AMQPError.self) { group in
+                group.addTask { await self.logBlocking(blockedStates, of: connection) }
+                return await withGracefulShutdownHandler {
+                    await withTaskCancellationHandler {
+                        await connection.closed()
+                    } onCancel: {
+                        connection.startClose()
+                    }
+                } onGracefulShutdown: {
                     connection.startClose()
                 }
-            } onGracefulShutdown: {
-                connection.startClose()
             }
             self.setCurrent(nil)
             if Task.isCancelled || self.isShuttingDown || reason.code == .connectionClosed {
@@ -208,22 +213,20 @@ public final class AMQPClient: Service, Sendable {
         self.stop()
     }
 
-    /// Logs the broker's blocking of a connection (a memory or disk alarm), during which publishing waits.
-    private func logBlocking(of connection: AMQPConnection) {
-        let states = connection.blockedStates()
+    /// Logs the broker's blocking of a connection (a memory or disk alarm), during which publishing waits, until
+    /// the connection closes.
+    private func logBlocking(_ states: AsyncStream<AMQPConnection.BlockedState>, of connection: AMQPConnection) async {
         let logger = self.logger
         let url = connection.redactedURL
-        Task {
-            for await state in states {
-                switch state {
-                case .blocked(let reason):
-                    logger.warning(
-                        "the broker blocked the connection to \(url) (\(reason)); publishing waits until it unblocks",
-                        metadata: [LogKey.broker: "\(url)"]
-                    )
-                case .unblocked:
-                    logger.info("the broker unblocked the connection to \(url)", metadata: [LogKey.broker: "\(url)"])
-                }
+        for await state in states {
+            switch state {
+            case .blocked(let reason):
+                logger.warning(
+                    "the broker blocked the connection to \(url) (\(reason)); publishing waits until it unblocks",
+                    metadata: [LogKey.broker: "\(url)"]
+                )
+            case .unblocked:
+                logger.info("the broker unblocked the connection to \(url)", metadata: [LogKey.broker: "\(url)"])
             }
         }
     }

@@ -53,6 +53,7 @@ public final class TimerEntrypoint: Entrypoint {
 
     public func start(_ context: EntrypointContext<TimerEntrypoint>) async throws {
         let clock = TimerClock.of(context.container).clock
+        // The timer's loop is the entrypoint's own: stop cancels it and waits for it, kill cancels it.
         let task = Task { await self.run(context, clock: clock) }
         self.task.withLock { $0 = task }
     }
