@@ -67,6 +67,7 @@ let package = Package(
                 "EnokiAMQPClient",
                 "EnokiAMQPProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         // The framework core: services, workers, dependencies, entrypoints, containers, config. No AMQP.

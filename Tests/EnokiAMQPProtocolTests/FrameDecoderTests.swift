@@ -22,6 +22,29 @@ import Testing
         #expect(all.readableBytes == 0)
     }
 
+    @Test func bytesNeededCountsDownToAWholeFrame() throws {
+        let whole = try encodeFrame(Self.qos)
+        let decoder = AMQPFrameDecoder()
+        for length in 0...whole.readableBytes {
+            let prefix = whole.getSlice(at: 0, length: length)!
+            // Before the size is readable the decoder asks for the 7 header bytes; after it, for the rest.
+            let expected = length < 7 ? 7 - length : whole.readableBytes - length
+            #expect(decoder.bytesNeeded(prefix) == expected, "after \(length) bytes")
+        }
+    }
+
+    @Test func bytesNeededAsksToLookAtAnOversizedFrameAtOnceAndCountsAProtocolHeaderAsEightBytes() {
+        let decoder = AMQPFrameDecoder(maximumFrameSize: 4096)
+        var oversized = ByteBuffer()
+        oversized.writeInteger(UInt8(1))
+        oversized.writeInteger(UInt16(1))
+        oversized.writeInteger(UInt32(1 << 20))
+        #expect(decoder.bytesNeeded(oversized) == 0)
+        var header = ByteBuffer()
+        header.writeBytes(Array("AMQ".utf8))
+        #expect(decoder.bytesNeeded(header) == 5)
+    }
+
     @Test func heartbeatFrame() throws {
         let bytes = try encodeFrame(.heartbeat)
         #expect(bytes.hexString == "08" + "0000" + "00000000" + "ce")

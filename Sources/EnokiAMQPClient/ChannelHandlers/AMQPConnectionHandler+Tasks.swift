@@ -25,7 +25,13 @@ extension AMQPConnectionHandler {
             self.sendRequest(method, token: RequestToken(promise: promise), key: key)
         case .consume(let key, let consume, let registration, let promise):
             guard self.channel(key, orFail: promise) else { return }
-            self.channels[key.id]!.consumers[registration.tag] = ConsumerEntry(registration: registration)
+            self.consumers.added(
+                registration,
+                tag: registration.tag,
+                channelID: key.id,
+                noAck: registration.noAck,
+                tracksHandedOver: registration.isSequence
+            )
             let token = RequestToken(promise: promise)
             token.consumerTag = registration.tag
             self.sendRequest(.basicConsume(consume), token: token, key: key)
@@ -222,22 +228,22 @@ extension AMQPConnectionHandler {
 
     private func consumerTerminated(tag: String, key: ChannelKey) {
         guard let entry = self.channels[key.id], entry.generation == key.generation,
-            let consumer = entry.consumers[tag], !consumer.terminated
+            let registration = self.consumers.registration(tag: tag, channelID: key.id),
+            let termination = self.consumers.readerLeft(
+                tag: tag,
+                channelID: key.id,
+                lastTaken: registration.lastTakenTag,
+                channelOpen: entry.machine.isOpen
+            )
         else { return }
-        consumer.terminated = true
-        if consumer.paused {
-            self.setConsumerPaused(false, tag: tag, channelID: key.id)
-        }
+        self.run(termination.read)
         // Deliveries waiting in the sequence's buffer were never seen by the reader: give them back.
-        if case .sequence(_, let progress) = consumer.registration.sink {
-            let lastTaken = progress.lastTakenTag
-            for deliveryTag in consumer.yielded where deliveryTag > lastTaken {
-                self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: key.id)
-            }
+        for deliveryTag in termination.reject {
+            self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: key.id)
         }
-        consumer.yielded = []
-        guard entry.machine.isOpen else { return }
-        self.sendRequest(.basicCancel(.init(consumerTag: tag)), token: RequestToken(promise: nil), key: key)
+        if termination.cancel {
+            self.sendRequest(.basicCancel(.init(consumerTag: tag)), token: RequestToken(promise: nil), key: key)
+        }
     }
 
     // MARK: Channel actions
@@ -280,11 +286,10 @@ extension AMQPConnectionHandler {
                 promise.fail(error)
             }
             let clean = error.code == .channelClosed
-            for (_, consumer) in entry.consumers {
-                if consumer.paused {
-                    self.pausedConsumersAdjusted(by: -1)
-                }
-                consumer.registration.finish(clean ? nil : error)
+            let (ended, read) = self.consumers.channelClosed(channelID)
+            self.run(read)
+            for registration in ended {
+                registration.finish(clean ? nil : error)
             }
             if !clean {
                 self.logger.debug(
@@ -304,36 +309,43 @@ extension AMQPConnectionHandler {
             token.succeed(.opened(ChannelKey(id: channelID, generation: generation)))
             return
         }
-        if let tag = token.cancelsConsumer, let consumer = self.channels[channelID]?.consumers[tag] {
-            self.removeConsumer(tag, channelID: channelID)
-            consumer.registration.finish(nil)
+        if let tag = token.cancelsConsumer, let registration = self.removeConsumer(tag, channelID: channelID) {
+            registration.finish(nil)
         }
         token.succeed(.method(method))
     }
 
     private func requestFailed(_ token: RequestToken, error: AMQPError, channelID: UInt16) {
-        if let tag = token.consumerTag, let consumer = self.channels[channelID]?.consumers[tag] {
-            self.removeConsumer(tag, channelID: channelID)
-            consumer.registration.finish(error)
+        if let tag = token.consumerTag, let registration = self.removeConsumer(tag, channelID: channelID) {
+            registration.finish(error)
         }
         token.fail(error)
     }
 
     private func deliver(_ content: AMQPContent, channelID: UInt16) {
         guard case .basicDeliver(let deliver) = content.method else { return }
-        guard let entry = self.channels[channelID], let consumer = entry.consumers[deliver.consumerTag] else {
+        let lastTaken = self.consumers.registration(tag: deliver.consumerTag, channelID: channelID)?.lastTakenTag ?? 0
+        let registration: ConsumerRegistration
+        switch self.consumers.deliveryArrived(
+            tag: deliver.consumerTag,
+            channelID: channelID,
+            deliveryTag: deliver.deliveryTag,
+            lastTaken: lastTaken
+        ) {
+        case .unknownConsumer:
             self.logger.debug(
                 "delivery for an unknown consumer dropped",
                 metadata: [LogKey.channelID: "\(channelID)", LogKey.consumerTag: "\(deliver.consumerTag)"]
             )
             return
-        }
-        if consumer.terminated {
+        case .reject(let deliveryTag):
             // Nobody reads this consumer any more: give the message back so another consumer gets it.
-            if !consumer.registration.noAck {
-                self.write(.basicReject(.init(deliveryTag: deliver.deliveryTag, requeue: true)), channelID: channelID)
-            }
+            self.write(.basicReject(.init(deliveryTag: deliveryTag, requeue: true)), channelID: channelID)
             return
+        case .drop:
+            return
+        case .hand(let consumer):
+            registration = consumer
         }
         let delivery = AMQPDelivery(
             exchange: deliver.exchange,
@@ -344,28 +356,22 @@ extension AMQPConnectionHandler {
             properties: content.properties,
             body: content.body,
             problem: content.problem,
-            channel: consumer.registration.channel
+            channel: registration.channel
         )
-        switch consumer.registration.sink {
+        switch registration.sink {
         case .callback(let handler, _):
             handler(delivery)
-        case .sequence(let source, let progress):
-            if !consumer.registration.noAck {
-                let lastTaken = progress.lastTakenTag
-                consumer.yielded.append(deliver.deliveryTag)
-                while let oldest = consumer.yielded.first, oldest <= lastTaken {
-                    consumer.yielded.removeFirst()
-                }
-            }
+        case .sequence(let source, _):
             switch source.yield(delivery) {
             case .produceMore:
                 return
             case .stopProducing:
                 self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
             case .dropped:
+                guard let generation = self.channels[channelID]?.generation else { return }
                 self.consumerTerminated(
                     tag: deliver.consumerTag,
-                    key: ChannelKey(id: channelID, generation: entry.generation)
+                    key: ChannelKey(id: channelID, generation: generation)
                 )
             }
         }

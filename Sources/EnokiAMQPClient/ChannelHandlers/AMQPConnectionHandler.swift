@@ -23,25 +23,10 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
         var serverProperties: FieldTable
     }
 
-    /// A consumer's state in the handler. A class, so that updating it in its dictionary copies nothing.
-    final class ConsumerEntry {
-        let registration: ConsumerRegistration
-        /// Delivery tags yielded into the sequence (acknowledged consumers only), oldest first.
-        var yielded: Deque<UInt64> = []
-        var paused = false
-        /// The user stopped iterating; deliveries still arriving go back to the queue.
-        var terminated = false
-
-        init(registration: ConsumerRegistration) {
-            self.registration = registration
-        }
-    }
-
     /// A channel's state in the handler. A class, so that each frame mutates the machine in place.
     final class ChannelEntry {
         let generation: UInt64
         var machine: ChannelStateMachine<RequestToken, ConfirmationBox>
-        var consumers: [String: ConsumerEntry] = [:]
         let status: ChannelStatus
 
         init(generation: UInt64, machine: ChannelStateMachine<RequestToken, ConfirmationBox>, status: ChannelStatus) {
@@ -67,8 +52,8 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     private var handshakeTimeout: Scheduled<Void>?
     private var heartbeat = HeartbeatMonitor()
     private var heartbeatTask: Scheduled<Void>?
-    private var pausedConsumers = 0
-    private var readHeldBack = false
+    /// The consumers of every channel, and whether the socket is read while their readers are behind.
+    var consumers = ConsumerStateMachine<ConsumerRegistration>()
 
     let status: ConnectionStatus
     let logger: Logger
@@ -162,7 +147,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             // Complete the frame left over from the last read with just the bytes it lacks, rather than copying
             // the whole new read behind it; then decode the rest of the read in place.
             self.cumulation = nil
-            var missing = Self.missingBytes(pending, maximumFrameSize: self.decoder.maximumFrameSize)
+            var missing = self.decoder.bytesNeeded(pending)
             while missing > 0 {
                 let take = min(missing, buffer.readableBytes)
                 var part = buffer.readSlice(length: take)!
@@ -171,7 +156,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
                     self.cumulation = pending
                     return
                 }
-                missing = Self.missingBytes(pending, maximumFrameSize: self.decoder.maximumFrameSize)
+                missing = self.decoder.bytesNeeded(pending)
             }
             self.process(&pending)
         }
@@ -182,19 +167,6 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             leftover.writeBuffer(&buffer)
             self.cumulation = leftover
         }
-    }
-
-    /// How many more bytes the incomplete frame at the start of `buffer` needs; 0 when it is complete or the
-    /// decoder should look at it now (to refuse an oversized frame).
-    static func missingBytes(_ buffer: ByteBuffer, maximumFrameSize: UInt32) -> Int {
-        let readable = buffer.readableBytes
-        guard readable >= 7 else {
-            // A protocol header (the broker refusing our version) is 8 bytes.
-            return (buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == UInt8(ascii: "A") ? 8 : 7) - readable
-        }
-        let size = UInt64(buffer.getInteger(at: buffer.readerIndex + 3, as: UInt32.self)!)
-        guard size + UInt64(AMQPFrame.overhead) <= UInt64(maximumFrameSize) else { return 0 }
-        return max(0, Int(size) + AMQPFrame.overhead - readable)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -210,9 +182,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.pausedConsumers > 0 {
-            self.readHeldBack = true
-        } else {
+        if self.consumers.readRequested() {
             context.read()
         }
     }
@@ -326,10 +296,9 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func consumerCancelledByBroker(channelID: UInt16, cancel: AMQPMethod.Basic.Cancel) {
-        guard let entry = self.channels[channelID] else { return }
-        if let consumer = entry.consumers[cancel.consumerTag] {
-            self.removeConsumer(cancel.consumerTag, channelID: channelID)
-            consumer.registration.finish(
+        guard self.channels[channelID] != nil else { return }
+        if let registration = self.removeConsumer(cancel.consumerTag, channelID: channelID) {
+            registration.finish(
                 AMQPError(
                     .consumerCancelledByBroker,
                     "the broker cancelled consumer \(cancel.consumerTag) (was its queue deleted?)"
@@ -403,7 +372,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             self.withChannel(channelID) { $0.machine.connectionClosed(error) }
         }
         self.channels = [:]
-        self.pausedConsumers = 0
+        self.consumers.connectionClosed()
         self.status.markClosed(error)
     }
 
@@ -415,7 +384,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     private func scheduleHeartbeatTick(interval: TimeAmount, seconds: UInt16) {
         guard let context = self.context else { return }
         self.heartbeatTask = context.eventLoop.assumeIsolated().scheduleTask(in: interval) {
-            switch self.heartbeat.tick(readsPaused: self.pausedConsumers > 0) {
+            switch self.heartbeat.tick(readsPaused: self.consumers.readsPaused) {
             case .none:
                 break
             case .sendHeartbeat:
@@ -497,28 +466,19 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     // MARK: Consumer back-pressure
 
     func setConsumerPaused(_ paused: Bool, tag: String, channelID: UInt16) {
-        guard let consumer = self.channels[channelID]?.consumers[tag], consumer.paused != paused else { return }
-        consumer.paused = paused
-        self.pausedConsumers += paused ? 1 : -1
-        if self.pausedConsumers == 0, self.readHeldBack, let context = self.context {
-            self.readHeldBack = false
-            context.read()
-        }
+        self.run(self.consumers.setPaused(paused, tag: tag, channelID: channelID))
     }
 
-    func removeConsumer(_ tag: String, channelID: UInt16) {
-        guard let consumer = self.channels[channelID]?.consumers.removeValue(forKey: tag) else { return }
-        if consumer.paused {
-            self.pausedConsumersAdjusted(by: -1)
-        }
+    /// Forgets a consumer that ended; returns its registration, for the caller to finish.
+    func removeConsumer(_ tag: String, channelID: UInt16) -> ConsumerRegistration? {
+        let (registration, read) = self.consumers.removed(tag: tag, channelID: channelID)
+        self.run(read)
+        return registration
     }
 
-    func pausedConsumersAdjusted(by delta: Int) {
-        self.pausedConsumers += delta
-        if self.pausedConsumers == 0, self.readHeldBack, let context = self.context {
-            self.readHeldBack = false
-            context.read()
-        }
+    func run(_ action: ConsumerStateMachine<ConsumerRegistration>.ReadAction) {
+        guard action == .resumeReading, let context = self.context else { return }
+        context.read()
     }
 
     // MARK: Allocation

@@ -44,6 +44,18 @@ struct ConsumerRegistration: Sendable {
     var sink: Sink
     var channel: AMQPChannel
 
+    /// Whether deliveries go into a buffered sequence (rather than to a callback).
+    var isSequence: Bool {
+        if case .sequence = self.sink { return true }
+        return false
+    }
+
+    /// The highest delivery tag the reader has taken from its sequence; 0 for callbacks.
+    var lastTakenTag: UInt64 {
+        guard case .sequence(_, let progress) = self.sink else { return 0 }
+        return progress.lastTakenTag
+    }
+
     /// Ends the consumer: `nil` for a clean end.
     func finish(_ error: AMQPError?) {
         switch self.sink {

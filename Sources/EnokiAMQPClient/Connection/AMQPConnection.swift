@@ -94,19 +94,6 @@ public final class AMQPConnection: Sendable {
         logger: Logger = AMQPConnection.silentLogger
     ) async throws(AMQPError) -> AMQPConnection {
         let eventLoop = eventLoopGroup.next()
-        let status = ConnectionStatus()
-        let established = eventLoop.makePromise(of: AMQPConnectionHandler.Established.self)
-        let boundHandler = eventLoop.makePromise(of: NIOLoopBound<AMQPConnectionHandler>.self)
-        let settings = ConnectionStateMachine.Settings(
-            username: configuration.username,
-            password: configuration.password,
-            virtualHost: configuration.virtualHost,
-            mechanism: configuration.authentication,
-            heartbeat: configuration.heartbeat,
-            frameMax: configuration.frameMax,
-            channelMax: configuration.channelMax,
-            clientProperties: Self.clientProperties(configuration)
-        )
         let sslContext: NIOSSLContext?
         let serverHostname: String?
         switch configuration.tls.base {
@@ -132,35 +119,59 @@ public final class AMQPConnection: Sendable {
                         let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
-                    let handler = AMQPConnectionHandler(
-                        settings: settings,
-                        connectPromise: established,
-                        status: status,
-                        connectTimeout: configuration.connectTimeout,
-                        operationTimeout: configuration.operationTimeout,
-                        confirmTimeout: configuration.confirmTimeout,
-                        maximumMessageSize: configuration.maximumMessageSize,
-                        logger: logger
-                    )
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                    boundHandler.succeed(NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
         let channel: any Channel
         do {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         } catch {
-            established.fail(error)
-            boundHandler.fail(error)
             throw AMQPError(
                 .connectionFailed,
                 "could not connect to \(configuration.redactedURL): \(Self.describe(error))",
                 underlying: error
             )
         }
+        return try await Self.open(over: channel, configuration: configuration, logger: logger)
+    }
+
+    /// Speaks AMQP over a channel that is already connected (a socket, with TLS when configured, or a test's
+    /// in-memory channel): adds the connection handler, which starts the handshake, and waits for it to end.
+    /// On failure the channel is closed.
+    static func open(
+        over channel: any Channel,
+        configuration: Configuration,
+        logger: Logger
+    ) async throws(AMQPError) -> AMQPConnection {
+        let eventLoop = channel.eventLoop
+        let status = ConnectionStatus()
+        let established = eventLoop.makePromise(of: AMQPConnectionHandler.Established.self)
+        let settings = ConnectionStateMachine.Settings(
+            username: configuration.username,
+            password: configuration.password,
+            virtualHost: configuration.virtualHost,
+            mechanism: configuration.authentication,
+            heartbeat: configuration.heartbeat,
+            frameMax: configuration.frameMax,
+            channelMax: configuration.channelMax,
+            clientProperties: Self.clientProperties(configuration)
+        )
+        let added = eventLoop.submit {
+            let handler = AMQPConnectionHandler(
+                settings: settings,
+                connectPromise: established,
+                status: status,
+                connectTimeout: configuration.connectTimeout,
+                operationTimeout: configuration.operationTimeout,
+                confirmTimeout: configuration.confirmTimeout,
+                maximumMessageSize: configuration.maximumMessageSize,
+                logger: logger
+            )
+            try channel.pipeline.syncOperations.addHandler(handler)
+            return NIOLoopBound(handler, eventLoop: eventLoop)
+        }
         do {
+            let handler = try await added.get()
             let info = try await established.futureResult.get()
-            let handler = try await boundHandler.futureResult.get()
             let connection = AMQPConnection(
                 nioChannel: channel,
                 queue: HandlerTaskQueue(handler: handler, eventLoop: eventLoop),

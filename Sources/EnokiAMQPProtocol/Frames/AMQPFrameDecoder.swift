@@ -40,6 +40,24 @@ public struct AMQPFrameDecoder: NIOSingleStepByteToMessageDecoder {
         try self.decodeFrame(buffer: &buffer)
     }
 
+    /// How many more bytes the frame at the start of `buffer` needs before ``decodeFrame(buffer:)`` can return
+    /// it: 0 when it is complete, or when the decoder should look at it now anyway (a header announcing a frame
+    /// over ``maximumFrameSize``, which it refuses at once). A reader holding part of a frame uses it to append
+    /// just the bytes still missing instead of copying a whole read behind the part.
+    ///
+    /// A protocol header (the peer refusing our version) counts as an 8-byte frame.
+    public func bytesNeeded(_ buffer: ByteBuffer) -> Int {
+        let readable = buffer.readableBytes
+        guard readable >= 7 else {
+            let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)
+            return (first == UInt8(ascii: "A") ? 8 : 7) - readable
+        }
+        guard let size = buffer.getInteger(at: buffer.readerIndex + 3, as: UInt32.self),
+            UInt64(size) + UInt64(AMQPFrame.overhead) <= UInt64(self.maximumFrameSize)
+        else { return 0 }
+        return max(0, Int(size) + AMQPFrame.overhead - readable)
+    }
+
     /// Decodes one frame with typed errors; the same as `decode(buffer:)`.
     public func decodeFrame(buffer: inout ByteBuffer) throws(AMQPProtocolError) -> AMQPFrame? {
         let start = buffer.readerIndex
