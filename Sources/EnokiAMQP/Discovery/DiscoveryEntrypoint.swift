@@ -54,7 +54,7 @@ public final class DiscoveryEntrypoint: Entrypoint {
         let discovery = RPCServer.Discovery(context: context, description: context.container.description.json)
         endpoint.registerDiscovery(discovery)
         let queue = Self.broadcastQueue(service: context.container.serviceName, identifier: self.identifier)
-        let replier = RPCReply.Replier(endpoint: endpoint, queueName: queue.name)
+        let replier = endpoint.replier(queueName: queue.name)
         endpoint.registerConsumer(queue: queue.name) { channel, onEnd in
             try await queue.declare(on: channel)
             return try await channel.consume(

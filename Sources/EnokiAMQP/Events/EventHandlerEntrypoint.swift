@@ -100,7 +100,7 @@ public final class EventHandlerEntrypoint: Entrypoint {
             wantsText: self.wantsText,
             replies: false,
             context: context,
-            transport: endpoint.transport
+            replier: endpoint.replier(queueName: queue.name, exchange: "")
         )
         endpoint.registerConsumer(queue: queue.name) { channel, onEnd in
             try await queue.declare(on: channel)

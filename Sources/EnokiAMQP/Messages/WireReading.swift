@@ -28,7 +28,7 @@ package enum WireReading {
             contentType: contentType,
             body: body,
             methodName: methodName,
-            signatures: signatures
+            signature: signatures(methodName)
         )
     }
 

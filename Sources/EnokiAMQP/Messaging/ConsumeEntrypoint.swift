@@ -80,7 +80,7 @@ public final class ConsumeEntrypoint: Entrypoint {
             wantsText: self.wantsText,
             replies: self.replies,
             context: context,
-            transport: endpoint.transport
+            replier: endpoint.replier(queueName: self.queue.name, exchange: "")
         )
         let queue = self.queue
         let prefetch = self.prefetchCount

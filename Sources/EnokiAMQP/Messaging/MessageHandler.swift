@@ -27,7 +27,8 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
     var wantsText: Bool
     var replies: Bool
     var context: EntrypointContext<E>
-    var transport: AMQPTransport
+    /// Where replies go (the default exchange) when the consumer replies.
+    var replier: RPCReply.Replier
 
     var logger: Logger { self.context.container.logger }
 
@@ -107,10 +108,10 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
         }
     }
 
-    /// Publishes a consumer's result to `reply_to`, and settles the message: acknowledged once the broker has
-    /// confirmed the reply; acknowledged too when the broker will never take the reply (larger than its
-    /// `max_message_size`: sending it again would fail again); given back to its queue when the reply was lost,
-    /// once (``RPCReply/giveBack(_:error:logger:queueName:)``).
+    /// Publishes a consumer's result to `reply_to` on the one reply path (``RPCReply``): the message is
+    /// acknowledged once the broker has confirmed the reply; acknowledged too when the broker will never take the
+    /// reply (larger than its `max_message_size`: sending it again would fail again); given back to its queue when
+    /// the reply was lost, once.
     private func reply(_ value: JSONValue, to replyTo: String, request: AMQPDelivery) async {
         let (body, contentType) = MessageBody.reply(
             value,
@@ -120,25 +121,7 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
         properties.contentType = contentType
         properties.contentEncoding = RPCMessage.contentEncoding
         properties.correlationID = request.properties.correlationID
-        do {
-            _ = try await self.transport.publishConfirmed(
-                body,
-                exchange: "",
-                routingKey: replyTo,
-                mandatory: false,
-                properties: properties
-            )
-            try? request.ack()
-        } catch let error as MessageTooLarge {
-            self.logger.error(
-                "a reply is larger than the broker takes; the message is acknowledged without one",
-                metadata: [
-                    "queue": "\(self.queueName)", "reply_to": "\(WireText.loggable(replyTo))", "error": "\(error)",
-                ]
-            )
-            try? request.ack()
-        } catch {
-            RPCReply.giveBack(request, error: error, logger: self.logger, queueName: self.queueName)
-        }
+        let outgoing = RPCReply.Outgoing(body: body, properties: properties, refused: false, replacesTooLarge: false)
+        await RPCReply.send(outgoing, to: replyTo, request: request, from: self.replier)
     }
 }

@@ -7,12 +7,13 @@ import EnokiCore
 import Logging
 import NIOCore
 
-/// How a service answers an RPC request, for every outcome on one path: a result, the error its method threw, and
-/// the error that refuses a request that could not be read (``Refusal``).
+/// How a service answers a request, for every outcome on one path: an RPC method's result, the error it threw, the
+/// error that refuses a request that could not be read (``Refusal``), and the result of an `@Consume` method
+/// answering a message that carries `reply_to`.
 ///
 /// The worker hands the reply over and is done: the confirm and what follows it happen on the event loop, bounded
-/// by the prefetch window, and a graceful stop waits for them (``ServiceEndpoint/waitForReplies()``). A worker
-/// killed with its container sends nothing and settles nothing: its request goes back to the queue.
+/// by the prefetch window, and a graceful stop waits for them (``ReplyTracker``). A worker killed with its
+/// container sends nothing and settles nothing: its request goes back to the queue.
 ///
 /// Once the broker has confirmed the reply, the request is acknowledged (or, for a refused request, rejected
 /// without requeueing, so that a dead-letter exchange gets it). When the reply cannot be sent:
@@ -20,8 +21,8 @@ import NIOCore
 ///   takes the first copy and drops any other); when every attempt fails, the request goes back to its queue,
 ///   once: a request that was delivered before and still cannot be answered is dropped, with an error in the log,
 ///   rather than executed again for ever;
-/// - the broker will never take it (a reply over the broker's `max_message_size`): that is final; the caller gets
-///   an error reply instead (`ReplyTooLarge`), and the request is acknowledged.
+/// - the broker will never take it (a reply over the broker's `max_message_size`): that is final; an RPC caller
+///   gets an error reply instead (`ReplyTooLarge`), and the request is acknowledged.
 enum RPCReply {
     /// A request that could not be read: the error answers it, and it is rejected without requeueing.
     struct Refusal: Error, CustomStringConvertible {
@@ -29,26 +30,36 @@ enum RPCReply {
         var description: String { "\(self.error.excType): \(self.error.value)" }
     }
 
-    /// Where replies go, and who waits for them.
+    /// Where replies go, and who waits for them: what an entrypoint that answers requests is given.
     struct Replier: Sendable {
-        let endpoint: ServiceEndpoint
+        let transport: AMQPTransport
+        let tracker: ReplyTracker
+        let logger: Logger
+        /// The queue the requests come from, for log lines.
         let queueName: String
-
-        var logger: Logger { self.endpoint.context.logger }
-        var transport: AMQPTransport { self.endpoint.transport }
-        var exchange: String { self.endpoint.context.config.rpcExchange }
+        /// The exchange replies are published to: the RPC exchange, or the default exchange (`""`) for `@Consume`
+        /// replies.
+        let exchange: String
     }
 
-    /// Sends the reply to a request, and settles the request once the broker has confirmed it.
+    /// One reply, ready to go.
+    struct Outgoing: Sendable {
+        var body: ByteBuffer
+        var properties: BasicProperties
+        /// Whether the request is rejected without requeueing once the reply is confirmed (it was refused).
+        var refused: Bool
+        /// Whether a reply the broker will never take is replaced by an error reply (`ReplyTooLarge`), for callers
+        /// that wait for an answer; otherwise the request is acknowledged without one.
+        var replacesTooLarge: Bool
+    }
+
+    /// Sends the reply to an RPC request, and settles the request once the broker has confirmed it.
     static func send(
         _ result: Result<JSONValue, any Error>,
         to replyTo: String,
         request: AMQPDelivery,
         from replier: Replier
     ) async {
-        if Task.isCancelled {
-            return
-        }
         let body: ByteBuffer
         let refused: Bool
         switch result {
@@ -62,22 +73,31 @@ enum RPCReply {
             body = RPCMessage.replyBody(error: RemoteError.from(error))
             refused = false
         }
-        replier.endpoint.replyStarted()
-        await self.publish(body, to: replyTo, request: request, refused: refused, from: replier, fallback: true)
+        let outgoing = Outgoing(
+            body: body,
+            properties: RPCMessage.replyProperties(correlationID: request.properties.correlationID),
+            refused: refused,
+            replacesTooLarge: true
+        )
+        await self.send(outgoing, to: replyTo, request: request, from: replier)
     }
 
-    /// Publishes a reply body; `fallback` says whether a reply the broker will never take may be replaced by an
-    /// error reply (not for the error reply itself).
+    /// Sends a reply, and settles the request once the broker has confirmed it.
+    static func send(_ reply: Outgoing, to replyTo: String, request: AMQPDelivery, from replier: Replier) async {
+        if Task.isCancelled {
+            return
+        }
+        replier.tracker.started()
+        await self.publish(reply, to: replyTo, request: request, from: replier)
+    }
+
     private static func publish(
-        _ body: ByteBuffer,
+        _ reply: Outgoing,
         to replyTo: String,
         request: AMQPDelivery,
-        refused: Bool,
-        from replier: Replier,
-        fallback: Bool
+        from replier: Replier
     ) async {
-        let properties = RPCMessage.replyProperties(correlationID: request.properties.correlationID)
-        let size = body.readableBytes
+        let size = reply.body.readableBytes
         let settle: @Sendable (Result<PublishOutcome, any Error>) -> Void = { outcome in
             switch outcome {
             case .success(.nacked):
@@ -89,12 +109,12 @@ enum RPCReply {
                 )
                 try? request.ack()
             case .success:
-                if refused {
+                if reply.refused {
                     try? request.reject(requeue: false)
                 } else {
                     try? request.ack()
                 }
-            case .failure(let error as MessageTooLarge) where fallback:
+            case .failure(let error as MessageTooLarge) where reply.replacesTooLarge:
                 replier.logger.error(
                     "a reply is larger than the broker takes; the caller gets an error instead",
                     metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
@@ -104,41 +124,43 @@ enum RPCReply {
                     module: "enoki.exceptions",
                     message: "the reply of \(size) bytes is larger than the broker takes (\(error.limit) bytes)"
                 )
+                let errorReply = Outgoing(
+                    body: RPCMessage.replyBody(error: tooLarge),
+                    properties: reply.properties,
+                    refused: reply.refused,
+                    replacesTooLarge: false
+                )
                 // On the event loop, in the confirm's callback: the error reply is one more short publish, in a
                 // task of the transport's, which settles the request (and ends the reply's count) when its own
                 // confirm comes.
                 let spawned = replier.transport.spawn {
-                    await self.publish(
-                        RPCMessage.replyBody(error: tooLarge),
-                        to: replyTo,
-                        request: request,
-                        refused: refused,
-                        from: replier,
-                        fallback: false
-                    )
+                    await self.publish(errorReply, to: replyTo, request: request, from: replier)
                 }
                 if !spawned {
                     self.giveBack(request, error: error, logger: replier.logger, queueName: replier.queueName)
-                    replier.endpoint.replyFinished()
+                    replier.tracker.finished()
                 }
                 return
             case .failure(let error as MessageTooLarge):
                 replier.logger.error(
-                    "an error reply is larger than the broker takes; its request is acknowledged",
-                    metadata: ["queue": "\(replier.queueName)", "error": "\(error)"]
+                    "a reply is larger than the broker takes; its request is acknowledged without one",
+                    metadata: [
+                        "queue": "\(replier.queueName)", "reply_to": "\(WireText.loggable(replyTo))",
+                        "error": "\(error)",
+                    ]
                 )
                 try? request.ack()
             case .failure(let error):
                 self.giveBack(request, error: error, logger: replier.logger, queueName: replier.queueName)
             }
-            replier.endpoint.replyFinished()
+            replier.tracker.finished()
         }
         do {
             try await replier.transport.publish(
-                body,
+                reply.body,
                 exchange: replier.exchange,
                 routingKey: replyTo,
-                properties: properties,
+                properties: reply.properties,
                 whenConfirmed: settle
             )
         } catch {

@@ -36,32 +36,46 @@ struct RPCServer: Sendable {
         var description: JSONValue
     }
 
-    let endpoint: ServiceEndpoint
+    let serviceName: String
     let methods: [String: Method]
     let discovery: Discovery?
     let channel: AMQPChannel
+    /// Where replies go, and who waits for their confirms.
+    let replier: RPCReply.Replier
+    let config: EnokiConfig
     /// The context workers of requests for unknown methods run in (to answer them); any method's, since the
     /// methods of a container share its workers. `nil` when the service has no RPC method (only discovery).
     private let anyContext: EntrypointContext<RPCEntrypoint>?
 
-    init(endpoint: ServiceEndpoint, methods: [String: Method], discovery: Discovery? = nil, channel: AMQPChannel) {
+    init(
+        serviceName: String,
+        methods: [String: Method],
+        discovery: Discovery? = nil,
+        channel: AMQPChannel,
+        replier: RPCReply.Replier,
+        config: EnokiConfig
+    ) {
         precondition(!methods.isEmpty || discovery != nil, "an RPC server serves at least one method")
-        self.endpoint = endpoint
+        self.serviceName = serviceName
         self.methods = methods
         self.discovery = discovery
         self.channel = channel
+        self.replier = replier
+        self.config = config
         self.anyContext = methods.values.first?.context
     }
 
-    var logger: Logger { self.endpoint.context.logger }
-    var config: EnokiConfig { self.endpoint.context.config }
-    var queueName: String { "rpc-\(self.endpoint.serviceName)" }
+    var logger: Logger { self.replier.logger }
+    var queueName: String { self.replier.queueName }
+
+    /// The name of a service's RPC queue: `rpc-{service}`.
+    static func queueName(service: String) -> String { "rpc-\(service)" }
 
     /// The queue `rpc-{service}` (durable, no arguments) bound to the RPC exchange (topic, durable) with
     /// `{service}.*`: what the server declares, and what the topology dry run shows.
     static func queue(service: String, config: EnokiConfig) -> QueueSpec {
         QueueSpec(
-            "rpc-\(service)",
+            self.queueName(service: service),
             exchange: ExchangeSpec(config.rpcExchange, type: .topic, durable: true),
             routingKey: "\(service).*",
             durable: true
@@ -72,7 +86,7 @@ struct RPCServer: Sendable {
     ///
     /// - Parameter onEnd: Called when the consumer ends (the broker cancelled it, say).
     func consume(onEnd: @escaping @Sendable (AMQPError?) -> Void = { _ in }) async throws -> ConsumerTag {
-        try await Self.queue(service: self.endpoint.serviceName, config: self.config).declare(on: self.channel)
+        try await Self.queue(service: self.serviceName, config: self.config).declare(on: self.channel)
         return try await self.channel.consume(
             queue: self.queueName,
             onEnd: onEnd,
@@ -93,15 +107,15 @@ struct RPCServer: Sendable {
         let routingKey = delivery.routingKey
         let methodName =
             routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
-        if methodName == ServiceDescription.discoveryMethod, self.methods[methodName] == nil,
-            let discovery = self.discovery
-        {
+        let method = self.methods[methodName]
+        if method == nil, methodName == ServiceDescription.discoveryMethod, let discovery = self.discovery {
             Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
                 .success(discovery.description)
             }
-        } else if let context = self.methods[methodName]?.context ?? self.anyContext {
+        } else if let context = method?.context ?? self.anyContext {
+            let signature = method?.signature
             Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: context, self.replier) { slot in
-                switch self.read(delivery, methodName: methodName) {
+                switch self.read(delivery, methodName: methodName, signature: signature) {
                 case .success(let arguments):
                     let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
                     return await slot.run(arguments, contextData: data, parentStack: parentStack)
@@ -113,7 +127,7 @@ struct RPCServer: Sendable {
         } else if let discovery = self.discovery {
             // A service with no RPC method of its own: every other name is unknown (or the request unreadable).
             Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
-                switch self.read(delivery, methodName: methodName) {
+                switch self.read(delivery, methodName: methodName, signature: nil) {
                 case .success:
                     return .failure(RPCReply.Refusal(error: .methodNotFound(WireText.loggable(methodName))))
                 case .failure(let refusal):
@@ -150,13 +164,16 @@ struct RPCServer: Sendable {
         }
     }
 
-    var replier: RPCReply.Replier {
-        RPCReply.Replier(endpoint: self.endpoint, queueName: self.queueName)
-    }
-
     /// Runs in the worker's task: the request's arguments, or the refusal to answer it with.
-    func read(_ delivery: AMQPDelivery, methodName: String) -> Result<BoundArguments, RPCReply.Refusal> {
-        switch Self.check(delivery, methodName: methodName, methods: self.methods) {
+    ///
+    /// - Parameter signature: The method's signature, looked up once when the request arrived; `nil` for a method
+    ///   the service does not have.
+    func read(
+        _ delivery: AMQPDelivery,
+        methodName: String,
+        signature: Signature?
+    ) -> Result<BoundArguments, RPCReply.Refusal> {
+        switch Self.check(delivery, methodName: methodName, signature: signature) {
         case .success(let arguments):
             return .success(arguments)
         case .failure(let error):
@@ -178,24 +195,24 @@ struct RPCServer: Sendable {
     static func check(
         _ delivery: AMQPDelivery,
         methodName: String,
-        methods: [String: Method]
+        signature: Signature?
     ) -> Result<BoundArguments, RemoteError> {
         self.check(
             problem: delivery.problem,
             contentType: delivery.properties.contentType,
             body: delivery.body,
             methodName: methodName,
-            signatures: { methods[$0]?.signature }
+            signature: signature
         )
     }
 
-    /// ``check(_:methodName:methods:)`` on the parts of a delivery.
+    /// ``check(_:methodName:signature:)`` on the parts of a delivery.
     static func check(
         problem: EnokiAMQPProtocol.AMQPProtocolError?,
         contentType: String?,
         body: ByteBuffer,
         methodName: String,
-        signatures: (String) -> Signature?
+        signature: Signature?
     ) -> Result<BoundArguments, RemoteError> {
         if let problem {
             return .failure(.malformedRequest("Can't read the message: \(problem.message)"))
@@ -218,7 +235,7 @@ struct RPCServer: Sendable {
                 .malformedRequest("Can't decode message body: unsupported type '\(WireText.loggable(unknown))'")
             )
         }
-        guard let signature = signatures(methodName) else {
+        guard let signature else {
             return .failure(.methodNotFound(WireText.loggable(methodName)))
         }
         guard case .object(let object) = parsed else {

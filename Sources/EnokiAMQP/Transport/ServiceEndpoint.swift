@@ -34,8 +34,6 @@ final class ServiceEndpoint: Sendable {
         var readyChannel: AMQPChannel?
         var entrypointTags: [ConsumerTag] = []
         var stopped = false
-        var repliesInFlight = 0
-        var replyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
     let serviceName: String
@@ -44,6 +42,8 @@ final class ServiceEndpoint: Sendable {
     private let state = Mutex(State())
     /// The first start, which every entrypoint and proxy of the container waits for.
     private let started = SharedOperation<Void>()
+    /// The replies the container's workers handed over, which a graceful stop waits for.
+    let replies = ReplyTracker()
 
     init(context: ContainerContext, transport: AMQPTransport) {
         self.serviceName = context.serviceName
@@ -137,7 +137,14 @@ final class ServiceEndpoint: Sendable {
         }
         if !stopped {
             if !methods.isEmpty || discovery != nil {
-                let server = RPCServer(endpoint: self, methods: methods, discovery: discovery, channel: channel)
+                let server = RPCServer(
+                    serviceName: self.serviceName,
+                    methods: methods,
+                    discovery: discovery,
+                    channel: channel,
+                    replier: self.replier(queueName: RPCServer.queueName(service: self.serviceName)),
+                    config: self.context.config
+                )
                 try await self.consume(server.queueName, on: channel, stopsWithEntrypoints: true) { _, onEnd in
                     try await server.consume(onEnd: onEnd)
                 }
@@ -212,6 +219,18 @@ final class ServiceEndpoint: Sendable {
         }
     }
 
+    /// What answers requests taken from `queueName` on this container's behalf: replies go to the RPC exchange,
+    /// and a graceful stop waits for their confirms.
+    func replier(queueName: String, exchange: String? = nil) -> RPCReply.Replier {
+        RPCReply.Replier(
+            transport: self.transport,
+            tracker: self.replies,
+            logger: self.context.logger,
+            queueName: queueName,
+            exchange: exchange ?? self.context.config.rpcExchange
+        )
+    }
+
     /// Cancels the consumers of the container's entrypoints (the RPC queue, event and message queues); the
     /// reply queue keeps being consumed, so that running workers get the replies of their calls.
     func stopEntrypoints() async {
@@ -223,40 +242,6 @@ final class ServiceEndpoint: Sendable {
         guard let channel else { return }
         for tag in tags {
             try? await channel.cancel(consumerTag: tag)
-        }
-    }
-
-    // MARK: Replies awaiting their confirm
-
-    /// A worker handed a reply over; its request is acknowledged when the broker confirms it.
-    func replyStarted() {
-        self.state.withLock { $0.repliesInFlight += 1 }
-    }
-
-    /// The broker confirmed a reply (and its request was acknowledged), or the reply failed.
-    func replyFinished() {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.repliesInFlight -= 1
-            guard state.repliesInFlight == 0 else { return [] }
-            defer { state.replyWaiters = [] }
-            return state.replyWaiters
-        }
-        for waiter in waiters {
-            waiter.resume()
-        }
-    }
-
-    /// Waits until every reply handed over is confirmed and its request acknowledged, so that a graceful stop
-    /// leaves no answered request to be redelivered. A connection that drops fails the replies, which ends the
-    /// wait too.
-    func waitForReplies() async {
-        await withCheckedContinuation { continuation in
-            let done = self.state.withLock { state -> Bool in
-                if state.repliesInFlight == 0 { return true }
-                state.replyWaiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
         }
     }
 }
@@ -282,7 +267,7 @@ final class ServiceEndpoints: SharedExtension {
             return Array(endpoints.values)
         }
         for endpoint in endpoints {
-            await endpoint.waitForReplies()
+            await endpoint.replies.waitUntilIdle()
         }
     }
 
