@@ -66,7 +66,7 @@ final class ReplyListener: Sendable {
 
     /// Opens a channel on `connection` and consumes the queue there, as a standalone client does on each
     /// connection; when the broker cancels the consumer while the connection lives on (the queue was deleted), it
-    /// does so again (``ConsumerRestart``).
+    /// does so again (``ChannelRecovery``).
     func consume(
         onNewChannelOf connection: AMQPConnection,
         exchange: String,
@@ -75,12 +75,8 @@ final class ReplyListener: Sendable {
         let channel = try await connection.openChannel()
         try await self.consume(on: channel, exchange: exchange) { [weak self] error in
             guard let self, error?.code == .consumerCancelledByBroker, connection.isOpen else { return }
-            ConsumerRestart.schedule(
-                queue: self.queueName,
-                logger: self.logger,
-                on: transport,
-                while: { connection.isOpen }
-            ) {
+            let recovery = ChannelRecovery(transport: transport, logger: self.logger, what: "the reply queue")
+            recovery.consumerCancelled(queue: self.queueName, while: { connection.isOpen }) {
                 try? await channel.close()
                 try await self.consume(onNewChannelOf: connection, exchange: exchange, transport: transport)
             }

@@ -13,10 +13,9 @@ import Synchronization
 ///
 /// Entrypoints and dependencies register with it while the container sets up; when the first of them starts, it
 /// opens its channel, sets the prefetch window and declares and consumes everything registered, and it does so
-/// again on every reconnection. When the broker cancels one of its consumers (someone deleted the queue), it
-/// logs a warning and declares and consumes that queue again; when the broker closes its channel (a channel
-/// error, such as a queue declared again with other arguments), it logs it and opens the channel again, with
-/// backoff, until the channel's queues can be consumed.
+/// again on every reconnection. It is made of parts that each hold one idea: the first start that everyone waits
+/// for (``EnokiCore/SharedOperation``), the replies awaiting their confirms (``ReplyTracker``), and what happens
+/// when the broker cancels a consumer or closes the channel (``ChannelRecovery``).
 final class ServiceEndpoint: Sendable {
     /// Something to declare and consume on the container's channel; it passes `onEnd` to `consume`, so that the
     /// endpoint hears when the broker cancels the consumer.
@@ -44,11 +43,18 @@ final class ServiceEndpoint: Sendable {
     private let started = SharedOperation<Void>()
     /// The replies the container's workers handed over, which a graceful stop waits for.
     let replies = ReplyTracker()
+    /// What happens when the broker closes the channel or cancels a consumer while the connection lives on.
+    private let recovery: ChannelRecovery
 
     init(context: ContainerContext, transport: AMQPTransport) {
         self.serviceName = context.serviceName
         self.context = context
         self.transport = transport
+        self.recovery = ChannelRecovery(
+            transport: transport,
+            logger: context.logger,
+            what: "the consumers of \(context.serviceName)"
+        )
     }
 
     /// The endpoint of a container, made on first use.
@@ -126,7 +132,15 @@ final class ServiceEndpoint: Sendable {
             state.readyChannel = nil
             state.entrypointTags = []
         }
-        self.watch(channel, on: connection)
+        self.recovery.watch(
+            channel,
+            on: connection,
+            while: { [weak self] in
+                self?.state.withLock { $0.readyChannel === channel } ?? false
+            }
+        ) { [weak self] in
+            try await self?.connected(connection)
+        }
         try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
         if let listener {
             let exchange = self.context.config.rpcExchange
@@ -165,28 +179,6 @@ final class ServiceEndpoint: Sendable {
         }
     }
 
-    /// Opens the channel again, and declares and consumes everything again, when the broker closes it while the
-    /// connection lives on (a channel error, such as a queue declared again with other arguments): after 1, 2, 4 …
-    /// 30 seconds, until it works, on its own while every other container of the process goes on. A connection
-    /// that closes is the transport's to restore; a channel that the broker closes while it is being set up fails
-    /// that setup, which is retried the same way.
-    private func watch(_ channel: AMQPChannel, on connection: AMQPConnection) {
-        // A task of the transport's: it ends when the channel closes, at the latest when the transport stops.
-        self.transport.spawn { [weak self] in
-            let error = await channel.closed()
-            guard let self, error.code == .channelClosedByBroker, connection.isOpen,
-                self.state.withLock({ $0.readyChannel === channel })
-            else { return }
-            self.context.logger.warning(
-                "the broker closed the service's channel",
-                metadata: ["error": "\(WireText.loggable(error.message))"]
-            )
-            self.transport.retry(on: connection, what: "the consumers of \(self.serviceName)") { [weak self] in
-                try await self?.connected(connection)
-            }
-        }
-    }
-
     /// Declares and consumes a queue on the container's channel, and does so again when the broker cancels the
     /// consumer while the channel lives on (the queue was deleted).
     private func consume(
@@ -201,12 +193,7 @@ final class ServiceEndpoint: Sendable {
                 state.channel === channel && !(stopsWithEntrypoints && state.stopped)
             }
             guard current, channel.isOpen else { return }
-            ConsumerRestart.schedule(
-                queue: queue,
-                logger: self.context.logger,
-                on: self.transport,
-                while: { channel.isOpen }
-            ) {
+            self.recovery.consumerCancelled(queue: queue, while: { channel.isOpen }) {
                 try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
             }
         }
