@@ -21,7 +21,7 @@ public import Logging
 ///
 /// The broker comes from `AMQP_URL` (default `amqp://guest:guest@127.0.0.1:5672/`). Each run makes a virtual host
 /// `enoki-test-{random}` with ``VirtualHosts`` and removes it at the end, with every queue and exchange in it.
-public struct TestCluster: Sendable {
+public struct TestCluster: RunningServices {
     /// The configuration the services run with (its `AMQP_URI` points into the test's virtual host).
     public let config: EnokiConfig
     /// The runner of the services.
@@ -30,7 +30,8 @@ public struct TestCluster: Sendable {
     public let rpc: ClusterRPCClient
     /// The test's virtual host.
     public let virtualHost: String
-    private let doublesByService: [String: TestDoubles]
+    /// The doubles of each service's replaced dependencies, by service name.
+    public let doublesByService: [String: TestDoubles]
 
     /// The broker URL tests use.
     public static var brokerURL: String {
@@ -102,18 +103,13 @@ public struct TestCluster: Sendable {
             if config["WEB_SERVER_ADDRESS"] == nil {
                 config["WEB_SERVER_ADDRESS"] = "127.0.0.1:0"
             }
-            let shared = SharedExtensions()
-            if let clock {
-                TimerClock.install(clock, in: shared)
-            }
-            var containers: [any ServiceContainerProtocol] = []
-            var doubles: [String: TestDoubles] = [:]
-            for service in services {
-                let (container, serviceDoubles) = try service.make(config, shared, logger)
-                containers.append(container)
-                doubles[service.serviceName] = serviceDoubles
-            }
-            let runner = ServiceRunner(containers: containers, shared: shared, config: config, logger: logger)
+            let (runner, doubles) = try TestService.makeRunner(
+                services,
+                config: config,
+                clock: clock,
+                logger: logger,
+                withBroker: true
+            )
             let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20), logger: logger)
             let cluster = TestCluster(
                 config: config,
@@ -134,38 +130,6 @@ public struct TestCluster: Sendable {
                 throw error
             }
         }
-    }
-
-    /// The running container of a service, for hooks and waiters.
-    ///
-    /// - Precondition: The cluster runs the service.
-    public func container<S: ServiceDefinition>(_ type: S.Type) -> ServiceContainer<S> {
-        guard let container = self.runner.containers.lazy.compactMap({ $0 as? ServiceContainer<S> }).first else {
-            preconditionFailure("the test cluster does not run \(S.self)")
-        }
-        return container
-    }
-
-    /// The doubles of a service's replaced dependencies.
-    public func doubles<S: ServiceDefinition>(_ type: S.Type) -> TestDoubles {
-        guard let doubles = self.doublesByService[S.serviceName] else {
-            preconditionFailure("the test cluster does not run \(S.self)")
-        }
-        return doubles
-    }
-
-    /// A hook that calls `method` of a running service as if a message had arrived.
-    public func hook<S: ServiceDefinition>(
-        _ type: S.Type,
-        _ method: String,
-        contextData: JSONObject = [:]
-    ) -> EntrypointHook<S> {
-        EntrypointHook(self.container(type), method, contextData: contextData)
-    }
-
-    /// A waiter for the next worker of `method` of a running service.
-    public func waiter<S: ServiceDefinition>(_ type: S.Type, _ method: String) -> EntrypointWaiter<S> {
-        EntrypointWaiter(self.container(type), method)
     }
 
     /// Makes a virtual host for `body` and removes it afterwards.

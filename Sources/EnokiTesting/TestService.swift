@@ -28,7 +28,10 @@ public struct TestService: Sendable {
     }
 
     let serviceName: String
-    let make: @Sendable (EnokiConfig, SharedExtensions, Logger) throws -> (any ServiceContainerProtocol, TestDoubles)
+    /// Makes the container; `withBroker` is false in a ``TestRunner``, which drops the broker-facing discovery call.
+    let make:
+        @Sendable (_ config: EnokiConfig, _ shared: SharedExtensions, _ logger: Logger, _ withBroker: Bool) throws
+            -> (any ServiceContainerProtocol, TestDoubles)
 
     /// A service with its own declaration, or with entrypoints restricted to `restrictEntrypoints` and the named
     /// dependencies replaced.
@@ -37,8 +40,11 @@ public struct TestService: Sendable {
         restrictEntrypoints: Set<String>? = nil,
         replacing: [String: Replacement] = [:]
     ) -> TestService {
-        TestService(serviceName: S.serviceName) { config, shared, logger in
+        TestService(serviceName: S.serviceName) { config, shared, logger, withBroker in
             var declaration = try ServiceDeclaration<S>.make()
+            if !withBroker {
+                declaration.removeEntrypoints(method: ServiceDescription.discoveryMethod)
+            }
             if let restrictEntrypoints {
                 declaration.restrictEntrypoints(to: restrictEntrypoints)
             }

@@ -95,3 +95,45 @@ private struct WorkerHttpService {
         }
     }
 }
+
+@Service("needs_a_broker")
+private struct NeedsABroker {
+    @RPC func ping() -> String { "pong" }
+
+    @HTTP("GET", "/ping")
+    func httpPing() -> String { "pong" }
+}
+
+/// HTTP services in a `TestRunner`: served from this process with no broker at all.
+@Suite(.timeLimit(.minutes(2))) struct HTTPTestRunnerTests {
+    @Test func aTestRunnerServesHTTPWithNoBrokerAndWaitsForTheWorker() async throws {
+        let hooks = Hooks()
+        WorkerHttpService.hooks = hooks
+        try await TestRunner.run(services: [.service(WorkerHttpService.self)]) { services in
+            #expect(services.config["AMQP_URI"] == .string(TestRunner.noBrokerURL))
+            let server = try #require(services.runner.shared.existing(WebServer.self))
+            let port = try #require(server.port)
+            let waiter = services.waiter(WorkerHttpService.self, "get_method")
+            let answer = try await RawHTTP.request(port: port, "GET", "/get/7")
+            #expect(answer.status == 200)
+            #expect(answer.text == "value 7, context 0")
+            _ = try await waiter.wait()
+            #expect(hooks.seen.withLock { $0 } == ["setup get_method", "result 200"])
+        }
+    }
+
+    @Test func aServiceThatNeedsABrokerFailsToStartSayingSo() async throws {
+        await #expect {
+            try await TestRunner.run(services: [.service(NeedsABroker.self)], startTimeout: .seconds(1)) { _ in }
+        } throws: { error in
+            "\(error)".contains("could not start without a broker") && "\(error)".contains("TestCluster")
+        }
+        // With the RPC method restricted away, the same service runs.
+        try await TestRunner.run(services: [.service(NeedsABroker.self, restrictEntrypoints: ["http_ping"])]) {
+            services in
+            let port = try #require(services.runner.shared.existing(WebServer.self)?.port)
+            let answer = try await RawHTTP.request(port: port, "GET", "/ping")
+            #expect(answer.text == "pong")
+        }
+    }
+}

@@ -85,7 +85,7 @@ struct SlowTicker {
         runs: Int,
         logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws {
-        try await TestCluster.run(
+        try await TestRunner.run(
             services: [.service(service, replacing: ["clock": .value(clock), "log": .value(log)])],
             clock: clock,
             logger: logger
@@ -122,7 +122,7 @@ struct SlowTicker {
     @Test func stopWaitsForTheRunningTick() async throws {
         let clock = ManualClock()
         let log = TickLog()
-        try await TestCluster.run(
+        try await TestRunner.run(
             services: [.service(SlowTicker.self, replacing: ["clock": .value(clock), "log": .value(log)])],
             clock: clock
         ) { cluster in

@@ -92,6 +92,12 @@ public struct ServiceDeclaration<Service: ServiceDefinition>: Sendable {
         }
     }
 
+    /// Removes the entrypoints of one method, the framework's own included (an in-process test runner drops the
+    /// discovery call, which needs a broker).
+    public mutating func removeEntrypoints(method methodName: String) {
+        self.entrypoints.removeAll { $0.methodName == methodName }
+    }
+
     /// Replaces the provider of a dependency (Nameko's `replace_dependencies`).
     ///
     /// - Returns: `false` when no dependency has that name.
