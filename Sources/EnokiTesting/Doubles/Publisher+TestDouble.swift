@@ -2,7 +2,8 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import EnokiCore
+public import EnokiAMQP
+import EnokiCore
 
 extension Publisher: TestDoubleProviding {
     /// A publisher that records its messages (``TestDoubles/messages(_:)``) and publishes nothing.

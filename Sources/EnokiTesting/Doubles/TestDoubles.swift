@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import EnokiCore
 import Synchronization
 
 /// A dependency provider that can stand in for itself in tests: it makes a double that records what a worker
@@ -49,20 +50,8 @@ extension WorkerContextProvider: TestDoubleProviding {
     }
 }
 
-/// Gives each worker the same value: how tests replace a dependency with a value of their own.
-public struct ConstantProvider<Value: Sendable>: DependencyProvider, TestDoubleProviding {
-    /// The value.
-    public let value: Value
-
-    /// A provider of `value`.
-    public init(_ value: Value) {
-        self.value = value
-    }
-
-    public func dependency(for worker: WorkerContext) async throws -> Value {
-        self.value
-    }
-
+extension ConstantProvider: TestDoubleProviding {
+    /// The value itself.
     public func makeTestDouble(named name: String, doubles: TestDoubles) -> Value {
         self.value
     }
