@@ -221,3 +221,23 @@ import Testing
         #expect(await connection.closed().code == .protocolViolation)
     }
 }
+
+/// Opening over a channel that is gone is an error, not a crash.
+@Suite struct ConnectionOpenTests {
+    // The socket can close between the connect and the handler being added (a broker or a proxy that hangs up at
+    // once). The handshake's promise was then never completed, which ended the process.
+    @Test func aChannelClosedBeforeTheHandshakeIsAConnectionError() async throws {
+        let channel = NIOAsyncTestingChannel()
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 5672))
+        try await channel.close()
+        let error = await #expect(throws: AMQPError.self) {
+            try await AMQPConnection.open(
+                over: channel,
+                configuration: AMQPConnection.Configuration(host: "127.0.0.1"),
+                logger: AMQPConnection.silentLogger
+            )
+        }
+        #expect(error?.code == .connectionFailed)
+        #expect(error?.message.hasPrefix("could not connect to amqp://guest:**@127.0.0.1:5672/") == true)
+    }
+}

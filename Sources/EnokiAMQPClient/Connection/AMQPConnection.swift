@@ -183,9 +183,13 @@ public final class AMQPConnection: Sendable {
             logger.debug("amqp connection open", metadata: [LogKey.broker: "\(connection.redactedURL)"])
             return connection
         } catch let error as AMQPError {
+            established.fail(error)
             channel.close(promise: nil)
             throw error
         } catch {
+            // The handler may never have been added (the channel closed before it was): then nothing else
+            // completes the handshake's promise.
+            established.fail(error)
             channel.close(promise: nil)
             throw AMQPError(
                 .connectionFailed,
