@@ -70,12 +70,9 @@ import Testing
                 """,
             environment: [:]
         )
-        #expect(config.amqpURI == "amqp://guest:guest@127.0.0.1")
         #expect(config.maxWorkers == 4)
-        #expect(config.prefetchCount == 8)
+        #expect(config["rpc_exchange"] == "custom-rpc")
         #expect(config.parentCallsTracked == 3)
-        #expect(config.rpcExchange == "custom-rpc")
-        #expect(config.heartbeat == 30)
         #expect(config.logging?["root"]?["level"] == "DEBUG")
         struct Shop: Decodable, Equatable {
             var currency: String
@@ -89,13 +86,10 @@ import Testing
 
     @Test func defaults() {
         let config = EnokiConfig()
-        #expect(config.amqpURI == "pyamqp://guest:guest@localhost")
         #expect(config.maxWorkers == 10)
-        #expect(config.rpcExchange == "nameko-rpc")
         #expect(config.parentCallsTracked == 10)
         #expect(EnokiConfig(["max_workers": 0]).maxWorkers == 10)
         #expect(EnokiConfig(["max_workers": .null]).maxWorkers == 10)
-        #expect(EnokiConfig(["PREFETCH_COUNT": 50, "max_workers": 4]).prefetchCount == 50)
     }
 
     @Test func badFilesAreClearErrors() {

@@ -7,6 +7,50 @@ public import EnokiCore
 import NIOSSL
 
 extension EnokiConfig {
+    /// A configuration with just a broker URI, as `nameko run --broker` makes one when there is no file.
+    public init(amqpURI: String) {
+        self.init(["AMQP_URI": .string(amqpURI)])
+    }
+
+    /// `AMQP_URI`, the broker.
+    public var amqpURI: String { self.string("AMQP_URI") ?? "pyamqp://guest:guest@localhost" }
+
+    /// `rpc_exchange`: the RPC exchange's name.
+    public var rpcExchange: String { self.string("rpc_exchange") ?? "nameko-rpc" }
+
+    /// `serializer`: the serializer for publishing. Only `json` is supported: ``amqpConfiguration(connectionName:)``
+    /// refuses any other, as a service that cannot speak it must not start.
+    public var serializer: String { self.string("serializer") ?? "json" }
+
+    /// `HEARTBEAT`: the heartbeat of the consumer connection, in seconds.
+    public var heartbeat: Int { self.int("HEARTBEAT") ?? 60 }
+
+    /// `PREFETCH_COUNT`: the prefetch window of each consumer; by default twice `max_workers`.
+    ///
+    /// Nameko's window is `max_workers`: there a worker holds its message until the broker has confirmed the
+    /// worker's reply, so a message never outlives its worker. An Enoki worker hands its reply over and ends;
+    /// the message stays unacknowledged, inside the window, until the confirm arrives. A window of twice
+    /// `max_workers` leaves room for as many replies awaiting their confirm as there are workers, so that the
+    /// confirms' latency does not idle the workers (with a window of `max_workers` it halved the throughput of
+    /// a fast method at 100 calls in flight). `max_workers` still bounds how many methods run at once.
+    public var prefetchCount: Int {
+        let value = self.int("PREFETCH_COUNT") ?? 0
+        return value > 0 ? value : 2 * self.maxWorkers
+    }
+
+    /// `AUTO_DELETE_EVENT_EXCHANGES`: the auto-delete flag of `*.events` exchanges.
+    public var autoDeleteEventExchanges: Bool { self.bool("AUTO_DELETE_EVENT_EXCHANGES") ?? false }
+
+    /// `DECLARE_EVENT_EXCHANGES`: whether dispatchers declare their `*.events` exchange.
+    public var declareEventExchanges: Bool { self.bool("DECLARE_EVENT_EXCHANGES") ?? true }
+
+    /// `LOGIN_METHOD`: the SASL mechanism (`PLAIN`, `AMQPLAIN`, `EXTERNAL`).
+    public var loginMethod: String? { self.string("LOGIN_METHOD") }
+
+    /// `AMQP_SSL`: `true`, or TLS options (`ca_certs`, `certfile`, `keyfile`, `cert_reqs`).
+    public var amqpSSL: JSONValue? { self.values["AMQP_SSL"] }
+
+
     /// The connection settings the configuration describes: `AMQP_URI`, `HEARTBEAT`, `LOGIN_METHOD` and
     /// `AMQP_SSL` (`true`, or a mapping with `ca_certs`, `certfile`, `keyfile` and `cert_reqs`).
     ///
@@ -20,6 +64,12 @@ extension EnokiConfig {
             configuration = try AMQPConnection.Configuration(url: try self.checkedAMQPURI())
         } catch let error as AMQPError {
             throw EnokiError(.configuration, "AMQP_URI: \(error.message)")
+        }
+        guard self.serializer == "json" else {
+            throw EnokiError(
+                .configuration,
+                "serializer \(self.serializer) is not supported; Enoki speaks json, Nameko's default"
+            )
         }
         configuration.heartbeat = UInt16(clamping: max(self.heartbeat, 0))
         configuration.maximumMessageSize = UInt64(try self.maxMessageSize)

@@ -4,6 +4,7 @@
 
 public import ArgumentParser
 public import EnokiCore
+import EnokiAMQP
 
 /// The options that say where the broker and the configuration are.
 public struct ClusterOptions: ParsableArguments {
