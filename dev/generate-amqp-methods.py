@@ -321,6 +321,37 @@ def gen_class_file(cls, class_id, methods):
     return "\n".join(out).rstrip() + "\n"
 
 
+KEYWORDS = {"return"}
+
+
+def member(name):
+    return f"`{name}`" if name in KEYWORDS else name
+
+
+def gen_ids_file():
+    out = [HEADER]
+    out.append("/// The class ids of AMQP 0-9-1, as the specification numbers them: the first two bytes of a method frame's")
+    out.append("/// payload, and of a content header's (always ``AMQPClassID/basic``).")
+    out.append("public enum AMQPClassID {")
+    for (cls, cid, methods) in SPEC:
+        out.append(f"    /// `{cls}` ({cid}).")
+        out.append(f"    public static let {member(camel(cls))}: UInt16 = {cid}")
+    out.append("}")
+    out.append("")
+    out.append("/// The method ids of AMQP 0-9-1 within their classes, as the specification numbers them: the two bytes of a")
+    out.append("/// method frame's payload after the class id.")
+    out.append("public enum AMQPMethodID {")
+    for (cls, cid, methods) in SPEC:
+        out.append(f"    /// The methods of `{cls}` (class {cid}).")
+        out.append(f"    public enum {camel(cls, upper=True)} {{")
+        for (m, mid, *_rest) in methods:
+            out.append(f"        /// `{cls}.{m}` ({cid}, {mid}).")
+            out.append(f"        public static let {member(camel(m))}: UInt16 = {mid}")
+        out.append("    }")
+    out.append("}")
+    return "\n".join(out).rstrip() + "\n"
+
+
 def gen_method_file():
     out = [HEADER, "public import NIOCore", ""]
     out.append("/// A method frame's payload: every method of the AMQP 0-9-1 classes connection, channel, exchange, queue,")
@@ -349,7 +380,7 @@ def gen_method_file():
     for (cls, cid, methods) in SPEC:
         cases = ", ".join("." + case_name(cls, m) for (m, *_rest) in methods)
         out.append(f"        case {cases}:")
-        out.append(f"            return {cid}")
+        out.append(f"            return AMQPClassID.{member(camel(cls))}")
     out.append("        }")
     out.append("    }")
     out.append("")
@@ -358,7 +389,7 @@ def gen_method_file():
     out.append("        switch self {")
     for (cls, cid, methods) in SPEC:
         for (m, mid, *_rest) in methods:
-            out.append(f"        case .{case_name(cls, m)}: return {mid}")
+            out.append(f"        case .{case_name(cls, m)}: return AMQPMethodID.{camel(cls, upper=True)}.{member(camel(m))}")
     out.append("        }")
     out.append("    }")
     out.append("")
@@ -477,6 +508,8 @@ def main():
     os.makedirs(target, exist_ok=True)
     with open(os.path.join(target, "AMQPMethod.swift"), "w") as f:
         f.write(gen_method_file())
+    with open(os.path.join(target, "AMQPMethodIDs.swift"), "w") as f:
+        f.write(gen_ids_file())
     for (cls, cid, methods) in SPEC:
         with open(os.path.join(target, f"AMQPMethod+{camel(cls, upper=True)}.swift"), "w") as f:
             f.write(gen_class_file(cls, cid, methods))

@@ -9,7 +9,7 @@ extension AMQPChannel {
     /// Publishes a message whose exchange, routing key and property list are given as raw bytes, unchecked.
     ///
     /// The broker passes on what publishers send without checking its text or its header tables; the tests
-    /// play such a publisher with this, to send what ``publish(_:exchange:routingKey:mandatory:properties:)``
+    /// play such a publisher with this, to send what ``publish(_:exchange:routingKey:mandatory:properties:)-(ByteBuffer,_,_,_,_)``
     /// refuses to build (text that is not UTF-8, tables nested too deep, values at the ends of their ranges).
     ///
     /// - Parameters:
@@ -34,9 +34,9 @@ extension AMQPChannel {
         }
         let frameMax = Int(self.connection.frameMax)
         var method = ByteBuffer()
-        method.writeInteger(UInt16(60))
-        method.writeInteger(UInt16(40))
-        method.writeInteger(UInt16(0))
+        method.writeInteger(AMQPClassID.basic)
+        method.writeInteger(AMQPMethodID.Basic.publish)
+        method.writeInteger(UInt16(0))  // reserved
         method.writeInteger(UInt8(exchange.count))
         method.writeBytes(exchange)
         method.writeInteger(UInt8(routingKey.count))

@@ -14,7 +14,7 @@ public struct ContentHeader: Sendable, Hashable {
     public var properties: BasicProperties
 
     /// Creates a content header.
-    public init(classID: UInt16 = 60, bodySize: UInt64, properties: BasicProperties) {
+    public init(classID: UInt16 = AMQPClassID.basic, bodySize: UInt64, properties: BasicProperties) {
         self.classID = classID
         self.bodySize = bodySize
         self.properties = properties
@@ -49,7 +49,7 @@ public struct ContentHeader: Sendable, Hashable {
         problem: inout AMQPProtocolError?
     ) throws(AMQPProtocolError) -> ContentHeader {
         let classID = try buffer.readAMQPInteger(as: UInt16.self)
-        guard classID == 60 else {
+        guard classID == AMQPClassID.basic else {
             throw AMQPProtocolError(
                 .invalidContentHeader,
                 "content header for class \(classID) (only basic, 60, has content)"

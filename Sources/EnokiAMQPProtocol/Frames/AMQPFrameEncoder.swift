@@ -7,7 +7,7 @@ public import NIOCore
 /// Encodes frames into a `ByteBuffer`. Pure: it only appends bytes.
 ///
 /// A message (a content-carrying method, its header and its body) is written with
-/// ``encodeContent(_:header:body:channelID:frameMax:into:)``, which splits the body into frames no larger than
+/// ``encodeContent(_:properties:body:channelID:frameMax:into:)``, which splits the body into frames no larger than
 /// `frameMax`.
 public enum AMQPFrameEncoder {
     /// Appends one frame.
@@ -57,7 +57,7 @@ public enum AMQPFrameEncoder {
     ///
     /// - Parameters:
     ///   - method: `basic.publish` (or, for a broker role, `basic.deliver`, `basic.return`, `basic.get-ok`).
-    ///   - header: The properties; its body size is taken from `body`.
+    ///   - properties: The message properties; the content header's body size is taken from `body`.
     ///   - body: The message body.
     ///   - channelID: The channel.
     ///   - frameMax: The negotiated `frame_max`; body frames carry at most `frameMax - 8` bytes each.
@@ -118,8 +118,8 @@ public enum AMQPFrameEncoder {
         into buffer: inout ByteBuffer
     ) {
         var payload = ByteBuffer()
-        payload.writeInteger(UInt16(60))
-        payload.writeInteger(UInt16(0))
+        payload.writeInteger(AMQPClassID.basic)
+        payload.writeInteger(UInt16(0))  // weight, unused
         payload.writeInteger(bodySize)
         var properties = properties
         payload.writeBuffer(&properties)

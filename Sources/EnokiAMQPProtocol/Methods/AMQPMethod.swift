@@ -149,93 +149,93 @@ extension AMQPMethod {
         case .connectionStart, .connectionStartOk, .connectionSecure, .connectionSecureOk, .connectionTune,
             .connectionTuneOk, .connectionOpen, .connectionOpenOk, .connectionClose, .connectionCloseOk,
             .connectionBlocked, .connectionUnblocked, .connectionUpdateSecret, .connectionUpdateSecretOk:
-            return 10
+            return AMQPClassID.connection
         case .channelOpen, .channelOpenOk, .channelFlow, .channelFlowOk, .channelClose, .channelCloseOk:
-            return 20
+            return AMQPClassID.channel
         case .exchangeDeclare, .exchangeDeclareOk, .exchangeDelete, .exchangeDeleteOk, .exchangeBind, .exchangeBindOk,
             .exchangeUnbind, .exchangeUnbindOk:
-            return 40
+            return AMQPClassID.exchange
         case .queueDeclare, .queueDeclareOk, .queueBind, .queueBindOk, .queuePurge, .queuePurgeOk, .queueDelete,
             .queueDeleteOk, .queueUnbind, .queueUnbindOk:
-            return 50
+            return AMQPClassID.queue
         case .basicQos, .basicQosOk, .basicConsume, .basicConsumeOk, .basicCancel, .basicCancelOk, .basicPublish,
             .basicReturn, .basicDeliver, .basicGet, .basicGetOk, .basicGetEmpty, .basicAck, .basicReject,
             .basicRecoverAsync, .basicRecover, .basicRecoverOk, .basicNack:
-            return 60
+            return AMQPClassID.basic
         case .confirmSelect, .confirmSelectOk:
-            return 85
+            return AMQPClassID.confirm
         case .txSelect, .txSelectOk, .txCommit, .txCommitOk, .txRollback, .txRollbackOk:
-            return 90
+            return AMQPClassID.tx
         }
     }
 
     /// The method id of the method within its class.
     public var methodID: UInt16 {
         switch self {
-        case .connectionStart: return 10
-        case .connectionStartOk: return 11
-        case .connectionSecure: return 20
-        case .connectionSecureOk: return 21
-        case .connectionTune: return 30
-        case .connectionTuneOk: return 31
-        case .connectionOpen: return 40
-        case .connectionOpenOk: return 41
-        case .connectionClose: return 50
-        case .connectionCloseOk: return 51
-        case .connectionBlocked: return 60
-        case .connectionUnblocked: return 61
-        case .connectionUpdateSecret: return 70
-        case .connectionUpdateSecretOk: return 71
-        case .channelOpen: return 10
-        case .channelOpenOk: return 11
-        case .channelFlow: return 20
-        case .channelFlowOk: return 21
-        case .channelClose: return 40
-        case .channelCloseOk: return 41
-        case .exchangeDeclare: return 10
-        case .exchangeDeclareOk: return 11
-        case .exchangeDelete: return 20
-        case .exchangeDeleteOk: return 21
-        case .exchangeBind: return 30
-        case .exchangeBindOk: return 31
-        case .exchangeUnbind: return 40
-        case .exchangeUnbindOk: return 51
-        case .queueDeclare: return 10
-        case .queueDeclareOk: return 11
-        case .queueBind: return 20
-        case .queueBindOk: return 21
-        case .queuePurge: return 30
-        case .queuePurgeOk: return 31
-        case .queueDelete: return 40
-        case .queueDeleteOk: return 41
-        case .queueUnbind: return 50
-        case .queueUnbindOk: return 51
-        case .basicQos: return 10
-        case .basicQosOk: return 11
-        case .basicConsume: return 20
-        case .basicConsumeOk: return 21
-        case .basicCancel: return 30
-        case .basicCancelOk: return 31
-        case .basicPublish: return 40
-        case .basicReturn: return 50
-        case .basicDeliver: return 60
-        case .basicGet: return 70
-        case .basicGetOk: return 71
-        case .basicGetEmpty: return 72
-        case .basicAck: return 80
-        case .basicReject: return 90
-        case .basicRecoverAsync: return 100
-        case .basicRecover: return 110
-        case .basicRecoverOk: return 111
-        case .basicNack: return 120
-        case .confirmSelect: return 10
-        case .confirmSelectOk: return 11
-        case .txSelect: return 10
-        case .txSelectOk: return 11
-        case .txCommit: return 20
-        case .txCommitOk: return 21
-        case .txRollback: return 30
-        case .txRollbackOk: return 31
+        case .connectionStart: return AMQPMethodID.Connection.start
+        case .connectionStartOk: return AMQPMethodID.Connection.startOk
+        case .connectionSecure: return AMQPMethodID.Connection.secure
+        case .connectionSecureOk: return AMQPMethodID.Connection.secureOk
+        case .connectionTune: return AMQPMethodID.Connection.tune
+        case .connectionTuneOk: return AMQPMethodID.Connection.tuneOk
+        case .connectionOpen: return AMQPMethodID.Connection.open
+        case .connectionOpenOk: return AMQPMethodID.Connection.openOk
+        case .connectionClose: return AMQPMethodID.Connection.close
+        case .connectionCloseOk: return AMQPMethodID.Connection.closeOk
+        case .connectionBlocked: return AMQPMethodID.Connection.blocked
+        case .connectionUnblocked: return AMQPMethodID.Connection.unblocked
+        case .connectionUpdateSecret: return AMQPMethodID.Connection.updateSecret
+        case .connectionUpdateSecretOk: return AMQPMethodID.Connection.updateSecretOk
+        case .channelOpen: return AMQPMethodID.Channel.open
+        case .channelOpenOk: return AMQPMethodID.Channel.openOk
+        case .channelFlow: return AMQPMethodID.Channel.flow
+        case .channelFlowOk: return AMQPMethodID.Channel.flowOk
+        case .channelClose: return AMQPMethodID.Channel.close
+        case .channelCloseOk: return AMQPMethodID.Channel.closeOk
+        case .exchangeDeclare: return AMQPMethodID.Exchange.declare
+        case .exchangeDeclareOk: return AMQPMethodID.Exchange.declareOk
+        case .exchangeDelete: return AMQPMethodID.Exchange.delete
+        case .exchangeDeleteOk: return AMQPMethodID.Exchange.deleteOk
+        case .exchangeBind: return AMQPMethodID.Exchange.bind
+        case .exchangeBindOk: return AMQPMethodID.Exchange.bindOk
+        case .exchangeUnbind: return AMQPMethodID.Exchange.unbind
+        case .exchangeUnbindOk: return AMQPMethodID.Exchange.unbindOk
+        case .queueDeclare: return AMQPMethodID.Queue.declare
+        case .queueDeclareOk: return AMQPMethodID.Queue.declareOk
+        case .queueBind: return AMQPMethodID.Queue.bind
+        case .queueBindOk: return AMQPMethodID.Queue.bindOk
+        case .queuePurge: return AMQPMethodID.Queue.purge
+        case .queuePurgeOk: return AMQPMethodID.Queue.purgeOk
+        case .queueDelete: return AMQPMethodID.Queue.delete
+        case .queueDeleteOk: return AMQPMethodID.Queue.deleteOk
+        case .queueUnbind: return AMQPMethodID.Queue.unbind
+        case .queueUnbindOk: return AMQPMethodID.Queue.unbindOk
+        case .basicQos: return AMQPMethodID.Basic.qos
+        case .basicQosOk: return AMQPMethodID.Basic.qosOk
+        case .basicConsume: return AMQPMethodID.Basic.consume
+        case .basicConsumeOk: return AMQPMethodID.Basic.consumeOk
+        case .basicCancel: return AMQPMethodID.Basic.cancel
+        case .basicCancelOk: return AMQPMethodID.Basic.cancelOk
+        case .basicPublish: return AMQPMethodID.Basic.publish
+        case .basicReturn: return AMQPMethodID.Basic.`return`
+        case .basicDeliver: return AMQPMethodID.Basic.deliver
+        case .basicGet: return AMQPMethodID.Basic.get
+        case .basicGetOk: return AMQPMethodID.Basic.getOk
+        case .basicGetEmpty: return AMQPMethodID.Basic.getEmpty
+        case .basicAck: return AMQPMethodID.Basic.ack
+        case .basicReject: return AMQPMethodID.Basic.reject
+        case .basicRecoverAsync: return AMQPMethodID.Basic.recoverAsync
+        case .basicRecover: return AMQPMethodID.Basic.recover
+        case .basicRecoverOk: return AMQPMethodID.Basic.recoverOk
+        case .basicNack: return AMQPMethodID.Basic.nack
+        case .confirmSelect: return AMQPMethodID.Confirm.select
+        case .confirmSelectOk: return AMQPMethodID.Confirm.selectOk
+        case .txSelect: return AMQPMethodID.Tx.select
+        case .txSelectOk: return AMQPMethodID.Tx.selectOk
+        case .txCommit: return AMQPMethodID.Tx.commit
+        case .txCommitOk: return AMQPMethodID.Tx.commitOk
+        case .txRollback: return AMQPMethodID.Tx.rollback
+        case .txRollbackOk: return AMQPMethodID.Tx.rollbackOk
         }
     }
 
