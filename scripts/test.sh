@@ -20,7 +20,8 @@ export AMQP_URL="${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 # Tests make a virtual host each, and close connections, with rabbitmqctl.
 export RABBITMQCTL="${RABBITMQCTL:-$ROOT/scripts/broker.sh ctl}"
 
-swift build --build-tests
+# Warnings are errors in Enoki's own targets (SwiftPM builds dependencies with warnings suppressed).
+swift build --build-tests -Xswiftc -warnings-as-errors
 ENOKI_BIN="$(swift build --show-bin-path)"
 export ENOKI_BIN
 # Line-buffered output, so that the log names a test as soon as it starts or ends.

@@ -137,10 +137,11 @@ final class ServiceEndpoint: Sendable {
             on: connection,
             while: { [weak self] in
                 self?.state.withLock { $0.readyChannel === channel } ?? false
+            },
+            reopen: { [weak self] in
+                try await self?.connected(connection)
             }
-        ) { [weak self] in
-            try await self?.connected(connection)
-        }
+        )
         try await channel.qos(prefetchCount: UInt16(clamping: self.context.config.prefetchCount))
         if let listener {
             let exchange = self.context.config.rpcExchange

@@ -3,8 +3,8 @@
 //===----------------------------------------------------------------------===//
 
 public import ArgumentParser
-public import EnokiCore
 import EnokiAMQP
+public import EnokiCore
 
 /// The options that say where the broker and the configuration are.
 public struct ClusterOptions: ParsableArguments {
