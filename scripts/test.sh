@@ -34,3 +34,5 @@ fi
 # they run on their own, after the rest.
 run_tests --skip RunAloneTests
 run_tests --filter RunAloneTests --no-parallel
+# The DocC catalogs build without warnings.
+scripts/docs.sh

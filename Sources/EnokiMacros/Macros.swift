@@ -83,7 +83,7 @@ public macro EventHandler(
 ) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
 
 /// Marks a method that runs every `interval` seconds (fractions allowed), or at once and then every `interval`
-/// when `eager` (Nameko's `@timer`; see ``TimerEntrypoint`` for what happens when a run overruns).
+/// when `eager` (Nameko's `@timer`; see `TimerEntrypoint` for what happens when a run overruns).
 ///
 /// ```swift
 /// @Timer(interval: 1)

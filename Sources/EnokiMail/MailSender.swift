@@ -8,7 +8,7 @@ import Logging
 
 /// What a worker gets from a ``Mailer``: sends mail and waits until the server has taken it.
 ///
-/// Sending fails with an ``SMTPError`` that names the step, the server (its password hidden) and its reply;
+/// Sending fails with an `SMTPError` that names the step, the server (its password hidden) and its reply;
 /// nothing is retried. To send without waiting, call a mail service with `callAsync`, as the seed's `compute`
 /// does, or send from a task of your own.
 public struct MailSender: Sendable {

@@ -21,7 +21,7 @@ import Synchronization
 /// ```
 ///
 /// It reads two settings of the config:
-/// - `SMTP_URI`: the server, as ``SMTPConfiguration/init(uri:)`` reads it (`smtp://user:password@host:587`,
+/// - `SMTP_URI`: the server, as `SMTPConfiguration.init(uri:)` reads it (`smtp://user:password@host:587`,
 ///   `smtps://…`, `?starttls=required|optional|off&ca_certs=FILE&timeout=SECONDS`). Write the password as
 ///   `${SMTP_PASSWORD}` to take it from the environment; no log line shows it.
 /// - `MAIL_FROM`: the sender, `name@example.com` or `Name <name@example.com>`, unless a mail says otherwise.

@@ -35,10 +35,11 @@ public enum ChildProcess {
     /// Runs `arguments` (the first is looked up in the `PATH` unless it holds a `/`) and returns what it did.
     ///
     /// - Parameters:
+    ///   - arguments: The command and its arguments.
     ///   - input: Text for its standard input; none (`/dev/null`) by default.
     ///   - directory: The directory it runs in; this process's by default.
     ///   - environment: Its environment; this process's by default.
-    /// - Throws: ``EnokiCore/EnokiError`` when the command cannot be started.
+    /// - Throws: `EnokiError` when the command cannot be started.
     public static func run(
         _ arguments: [String],
         input: String? = nil,

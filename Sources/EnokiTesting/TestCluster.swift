@@ -134,7 +134,9 @@ public struct TestCluster: RunningServices {
 
     /// Makes a virtual host for `body` and removes it afterwards.
     ///
-    /// - Parameter body: Gets the virtual host's name and a broker URL into it.
+    /// - Parameters:
+    ///   - virtualHosts: How virtual hosts are made and removed (with `rabbitmqctl`).
+    ///   - body: Gets the virtual host's name and a broker URL into it.
     public static func withVirtualHost<Result: Sendable>(
         virtualHosts: VirtualHosts = VirtualHosts(),
         _ body: (String, String) async throws -> Result

@@ -33,7 +33,7 @@ public enum WorkerFactory {
     ///   - type: The service type.
     ///   - replacing: Values for dependencies, by name; they take the place of doubles.
     ///   - context: The worker context; by default one for a method `test` with no context data.
-    /// - Throws: ``EnokiCore/EnokiError`` naming a dependency that has no double and no replacement, or a
+    /// - Throws: `EnokiCore.EnokiError` naming a dependency that has no double and no replacement, or a
     ///   replacement for a name the service does not declare.
     public static func make<Service: ServiceDefinition>(
         _ type: Service.Type,

@@ -2,7 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-// The examples of docs/testing.md, compiled and run with the test suite.
+// The examples of EnokiTesting's "Testing Enoki services" article, compiled and run with the test suite.
 
 import Enoki
 import EnokiTesting

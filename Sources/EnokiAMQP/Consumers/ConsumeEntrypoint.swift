@@ -9,7 +9,7 @@ public import EnokiCore
 /// nameko-wire §7): each message runs the method in a worker with the message body, and the context data from
 /// its headers.
 ///
-/// The body is read as ``MessageBody`` says: JSON for JSON content types; raw text without one (a method that
+/// The body is read as `MessageBody` says: JSON for JSON content types; raw text without one (a method that
 /// takes a `String` gets it as it is). The message is acknowledged after the worker, even when it failed, unless
 /// `requeueOnError`; a body that cannot be read is logged with the queue and the reason, and dropped.
 ///

@@ -5,7 +5,7 @@
 import EnokiAMQPClient
 public import EnokiCore
 
-/// The discovery call every Enoki service answers: what it offers, as a ``EnokiCore/ServiceDescription``.
+/// The discovery call every Enoki service answers: what it offers, as a `ServiceDescription`.
 ///
 /// Two ways in, both answered by a worker of the container that runs none of the service's code:
 /// - **RPC**: `{service}.__enoki_describe__` on the RPC queue, as any method (`enoki describe SERVICE`,

@@ -30,7 +30,7 @@ public enum ServiceDirectory {
     /// - Parameters:
     ///   - config: Where the broker is (`AMQP_URI`, `rpc_exchange`).
     ///   - wait: How long to gather answers.
-    /// - Throws: ``EnokiAMQPClient/AMQPError`` when the broker cannot be reached.
+    /// - Throws: `AMQPError` when the broker cannot be reached.
     public static func list(config: EnokiConfig, wait: Duration = .seconds(1)) async throws -> Listing {
         let connection = try await AMQPConnection.connect(
             configuration: try config.amqpConfiguration(connectionName: "enoki services")

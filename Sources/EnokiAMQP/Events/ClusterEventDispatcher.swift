@@ -17,7 +17,7 @@ import Synchronization
 /// ```
 ///
 /// As Nameko's, it does not declare the `{service}.events` exchange: dispatching in the name of a service that has
-/// never dispatched or handled events fails with ``EnokiCore/EnokiError`` `transport` saying that the exchange
+/// never dispatched or handled events fails with `EnokiCore.EnokiError` `transport` saying that the exchange
 /// does not exist. Events carry no call-id stack, and the context data given here (none by default). One
 /// dispatcher is safe to share between any number of tasks; it connects on the first dispatch.
 public final class ClusterEventDispatcher: Sendable {
@@ -42,7 +42,7 @@ public final class ClusterEventDispatcher: Sendable {
 
     /// Dispatches an event whose payload is any encodable value, as `sourceService`.
     ///
-    /// - Throws: ``EnokiCore/EnokiError`` `transport` when the exchange does not exist or the broker refused the
+    /// - Throws: `EnokiCore.EnokiError` `transport` when the exchange does not exist or the broker refused the
     ///   event.
     public func dispatch(
         _ sourceService: String,

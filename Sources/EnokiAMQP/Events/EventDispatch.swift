@@ -53,7 +53,7 @@ public struct EventDispatch: Sendable {
 
     /// Dispatches an event whose payload is any encodable value.
     ///
-    /// - Throws: ``EnokiCore/EnokiError`` `transport` when the broker did not take the event, or an encoding error.
+    /// - Throws: `EnokiCore.EnokiError` `transport` when the broker did not take the event, or an encoding error.
     public func callAsFunction(_ eventType: String, _ payload: some Encodable & Sendable) async throws {
         try await self.dispatch(eventType, JSONValueEncoder().encode(payload))
     }

@@ -42,7 +42,7 @@ public enum EventHandlerQueue {
     ///   - reliableDelivery: Whether the queue outlives its consumers.
     ///   - broadcastIdentifier: The identifier of a broadcast queue without a stable one.
     ///   - config: The configuration (for the exchange's flags).
-    /// - Throws: ``EnokiCore/EnokiError`` `serviceDefinition` for a broadcast handler with reliable delivery and
+    /// - Throws: `EnokiCore.EnokiError` `serviceDefinition` for a broadcast handler with reliable delivery and
     ///   no stable identifier.
     public static func queue(
         source: String,

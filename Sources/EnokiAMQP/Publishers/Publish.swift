@@ -61,7 +61,7 @@ public struct Publish: Sendable {
     ///   - payload: The body.
     ///   - routingKey: The routing key; on the default exchange, the name of the queue.
     ///   - headers: Extra headers, merged over the context headers (a key given here wins).
-    /// - Throws: ``EnokiCore/EnokiError`` `transport` when the broker did not take the message.
+    /// - Throws: `EnokiCore.EnokiError` `transport` when the broker did not take the message.
     public func callAsFunction(
         _ payload: some Encodable & Sendable,
         routingKey: String = "",

@@ -10,7 +10,7 @@ import Synchronization
 /// Calls carry the worker's call-id stack and context data. Replies come to the container's reply queue
 /// (`rpc.reply-{service}-{uuid}`), which is consumed on the container's channel.
 ///
-/// A call fails with ``EnokiCore/EnokiError`` `timeout` after `RPC_TIMEOUT` seconds (an Enoki key), 30 by default:
+/// A call fails with `EnokiCore.EnokiError` `timeout` after `RPC_TIMEOUT` seconds (an Enoki key), 30 by default:
 /// a worker waiting for ever on a service that is down holds one of `max_workers` for good, and a caller's caller
 /// times out anyway (Nameko has no timeout here; its users ask for one, nameko issue #360). The 30 seconds match
 /// the default of `ClusterRPCClient` and `enoki call`. `RPC_TIMEOUT: null` waits for ever, as Nameko does.

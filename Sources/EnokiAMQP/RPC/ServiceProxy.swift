@@ -118,9 +118,9 @@ public struct ServiceProxy: Sendable {
 
     /// Calls a method with JSON arguments.
     ///
-    /// - Throws: ``RemoteError`` when the method raised (including `MethodNotFound`, `IncorrectSignature` and
-    ///   `MalformedRequest`), ``EnokiError`` `unknownService` when no service listens under this name, and
-    ///   ``EnokiError`` `timeout` when no reply came within ``timeout``.
+    /// - Throws: `RemoteError` when the method raised (including `MethodNotFound`, `IncorrectSignature` and
+    ///   `MalformedRequest`), `EnokiError` `unknownService` when no service listens under this name, and
+    ///   `EnokiError` `timeout` when no reply came within ``timeout``.
     public func call(_ method: String, args: [JSONValue] = [], kwargs: JSONObject = [:]) async throws -> JSONValue {
         let (data, stack) = self.context()
         return try await self.performer(

@@ -36,7 +36,7 @@ public final class ClusterRPCClient: Sendable {
     ///   - config: The configuration (its `AMQP_URI`, `rpc_exchange`, `HEARTBEAT`, `AMQP_SSL`, …).
     ///   - contextData: Context data sent with every call: `language`, `user_id`, `auth_token`, `user_agent`, or
     ///     anything else the services read.
-    ///   - defaultTimeout: How long a call waits for its reply before it fails with ``EnokiError`` `timeout`.
+    ///   - defaultTimeout: How long a call waits for its reply before it fails with `EnokiError` `timeout`.
     ///   - logger: Where the client logs its connections.
     public init(
         config: EnokiConfig,

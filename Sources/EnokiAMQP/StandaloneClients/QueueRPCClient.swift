@@ -41,7 +41,7 @@ public final class QueueRPCClient: Sendable {
     ///
     /// - Parameters:
     ///   - config: The configuration (its `AMQP_URI`, `HEARTBEAT`, `AMQP_SSL`).
-    ///   - defaultTimeout: How long a call waits for its reply before it fails with ``EnokiError`` `timeout`.
+    ///   - defaultTimeout: How long a call waits for its reply before it fails with `EnokiError` `timeout`.
     ///   - logger: Where the client logs its connection.
     public init(
         config: EnokiConfig,
@@ -56,7 +56,7 @@ public final class QueueRPCClient: Sendable {
     /// Sends `text` as a raw body (no content type, as the pattern's clients send it) and returns the reply's
     /// body as text.
     ///
-    /// - Throws: ``EnokiCore/EnokiError`` `unknownService` when no queue `queue` exists, `timeout` when no reply
+    /// - Throws: `EnokiCore.EnokiError` `unknownService` when no queue `queue` exists, `timeout` when no reply
     ///   came in time, `transport` when the connection failed.
     public func call(_ queue: String, _ text: String, timeout: Duration? = nil) async throws -> String {
         let reply = try await self.request(queue, body: ByteBuffer(string: text), contentType: nil, timeout: timeout)

@@ -51,9 +51,11 @@ public final class AMQPTransport: SharedExtension {
     /// The largest message the broker takes (its `max_message_size`), once it has refused a larger one.
     private let brokerMessageLimit = Atomic<Int>(.max)
 
-    /// Makes the transport for a configuration; it connects once ``start()`` runs.
+    /// Makes the transport for a configuration; it connects once `start()` runs.
     ///
     /// - Parameters:
+    ///   - config: The runner's config: `AMQP_URI`, `HEARTBEAT`, `AMQP_SSL` and the other AMQP settings.
+    ///   - logger: Where connections and retries log.
     ///   - name: What the broker shows as the connections' `connection_name`, followed by `consumer` or
     ///     `publisher`: `enoki` for a runner's services, `enoki client` for a client.
     ///   - reportsRefusals: Whether what waits for a connection fails at once when the broker refuses the user or
@@ -134,10 +136,11 @@ public final class AMQPTransport: SharedExtension {
     /// registered setup has already covered it, and it does not run twice (which would consume every queue twice,
     /// on two channels).
     ///
+    /// - Parameters:
+    ///   - what: What the setup sets up, for the log lines of its retries (`the consumers of echo`).
+    ///   - setup: Declares and consumes on a connection; it runs now and after every reconnection.
     /// - Returns: A token for ``unregister(_:)``.
     /// - Throws: What the first run threw, or why no connection came; the setup is then not registered.
-    ///
-    /// - Parameter what: What the setup sets up, for the log lines of its retries (`the consumers of echo`).
     @discardableResult
     public func register(_ what: String = "consumers", _ setup: @escaping ConnectionSetup) async throws -> UInt64 {
         let entry = SetupEntry(what, setup)
@@ -187,7 +190,10 @@ public final class AMQPTransport: SharedExtension {
     /// that failed on its own while the connection and every other setup went on (a container whose declarations
     /// the broker refuses, a channel the broker closed), so that it backs off alone. ``stop()`` ends the retries.
     ///
-    /// - Parameter what: What is retried, for the log line of each failed attempt.
+    /// - Parameters:
+    ///   - connection: The connection the retries belong to; they end when it closes.
+    ///   - what: What is retried, for the log line of each failed attempt.
+    ///   - body: The setup to run again.
     public func retry(on connection: AMQPConnection, what: String, _ body: @escaping @Sendable () async throws -> Void)
     {
         let logger = self.logger

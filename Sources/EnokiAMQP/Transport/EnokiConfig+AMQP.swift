@@ -50,14 +50,14 @@ extension EnokiConfig {
     /// `AMQP_SSL`: `true`, or TLS options (`ca_certs`, `certfile`, `keyfile`, `cert_reqs`).
     public var amqpSSL: JSONValue? { self.values["AMQP_SSL"] }
 
-
     /// The connection settings the configuration describes: `AMQP_URI`, `HEARTBEAT`, `LOGIN_METHOD` and
     /// `AMQP_SSL` (`true`, or a mapping with `ca_certs`, `certfile`, `keyfile` and `cert_reqs`).
     ///
-    /// - Parameter heartbeat: Whether to use `HEARTBEAT`; Nameko uses it for the consumer connection only and
-    ///   turns heartbeats off for publishing connections. Enoki sends heartbeats on both, so that a dead broker
-    ///   is noticed on either.
-    /// - Throws: ``EnokiError`` (``EnokiError/Code-swift.struct/configuration``) for a bad URI or TLS settings.
+    /// Nameko uses `HEARTBEAT` for the consumer connection only and turns heartbeats off for publishing
+    /// connections. Enoki sends heartbeats on both, so that a dead broker is noticed on either.
+    ///
+    /// - Parameter connectionName: What the broker shows as the connection's `connection_name`.
+    /// - Throws: `EnokiError` (`EnokiError.Code.configuration`) for a bad URI or TLS settings.
     public func amqpConfiguration(connectionName: String? = nil) throws -> AMQPConnection.Configuration {
         var configuration: AMQPConnection.Configuration
         do {
@@ -154,7 +154,7 @@ extension EnokiConfig {
     /// RabbitMQ 4's own default limit, so any message a broker with default settings takes, a service takes; raise
     /// it (and the broker's `max_message_size`) for larger bodies.
     ///
-    /// - Throws: ``EnokiError`` (``EnokiError/Code-swift.struct/configuration``) when the value is not a positive
+    /// - Throws: `EnokiError` (`EnokiError.Code.configuration`) when the value is not a positive
     ///   integer.
     public var maxMessageSize: Int {
         get throws {

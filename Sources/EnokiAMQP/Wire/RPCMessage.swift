@@ -80,7 +80,7 @@ public enum RPCMessage {
     /// Reads a reply body.
     ///
     /// - Returns: The result, or the error the remote method raised.
-    /// - Throws: ``EnokiError`` when the body is not a Nameko reply.
+    /// - Throws: `EnokiError` when the body is not a Nameko reply.
     public static func parseReply(_ body: ByteBuffer) throws -> Result<JSONValue, RemoteError> {
         let value: JSONValue
         do {

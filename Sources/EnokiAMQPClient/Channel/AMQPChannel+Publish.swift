@@ -92,7 +92,7 @@ extension AMQPChannel {
     /// (``consume(queue:consumerTag:noAck:exclusive:arguments:onEnd:onDelivery:)``,
     /// ``PublishConfirmation/whenConfirmed(_:)``).
     ///
-    /// It does not slow down when the socket is backed up, as ``publish(_:exchange:routingKey:mandatory:properties:)``
+    /// It does not slow down when the socket is backed up, as ``publish(_:exchange:routingKey:mandatory:properties:)-(ByteBuffer,_,_,_,_)``
     /// does; whoever calls it must bound what it publishes some other way, for example by the prefetch window of
     /// the consumer it answers.
     ///
@@ -121,7 +121,7 @@ extension AMQPChannel {
     }
 
     /// Publishes a message with a body given as bytes or text; see
-    /// ``publish(_:exchange:routingKey:mandatory:properties:)``.
+    /// ``publish(_:exchange:routingKey:mandatory:properties:)-(ByteBuffer,_,_,_,_)``.
     @discardableResult
     public func publish(
         _ body: some Collection<UInt8>,

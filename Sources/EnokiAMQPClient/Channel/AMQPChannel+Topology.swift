@@ -55,7 +55,9 @@ extension AMQPChannel {
 
     /// Deletes an exchange.
     ///
-    /// - Parameter ifUnused: Only if it has no bindings (a 406 channel error otherwise).
+    /// - Parameters:
+    ///   - name: The exchange.
+    ///   - ifUnused: Only if it has no bindings (a 406 channel error otherwise).
     public func deleteExchange(_ name: String, ifUnused: Bool = false) async throws(AMQPError) {
         try Self.checkShortString(name, "exchange name")
         _ = try await self.request(.exchangeDelete(.init(exchange: name, ifUnused: ifUnused)))
@@ -133,6 +135,7 @@ extension AMQPChannel {
     /// Deletes a queue and returns how many messages it held.
     ///
     /// - Parameters:
+    ///   - name: The queue.
     ///   - ifUnused: Only if it has no consumers.
     ///   - ifEmpty: Only if it holds no messages.
     @discardableResult

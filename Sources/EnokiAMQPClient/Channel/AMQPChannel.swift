@@ -9,7 +9,7 @@ import Synchronization
 /// A channel: the unit of AMQP work on a connection.
 ///
 /// Declare and bind exchanges and queues (``declareQueue(_:durable:exclusive:autoDelete:passive:arguments:)`` and
-/// friends), publish (``publish(_:exchange:routingKey:mandatory:properties:)``), consume
+/// friends), publish (``publish(_:exchange:routingKey:mandatory:properties:)-(ByteBuffer,_,_,_,_)``), consume
 /// (``consume(queue:consumerTag:noAck:exclusive:arguments:)``), and acknowledge deliveries.
 ///
 /// When the broker reports an error on the channel (for example 406 PRECONDITION_FAILED when a queue is

@@ -58,7 +58,7 @@ extension AMQPConnection {
         ///
         /// The limit is applied when a message's content header announces its size, before any of its body is
         /// buffered: a larger body is dropped frame by frame as it arrives, and the message is handed to its
-        /// consumer with an empty body and a ``EnokiAMQPProtocol/AMQPProtocolError/Code-swift.struct/bodyTooLarge``
+        /// consumer with an empty body and a `AMQPProtocolError.Code.bodyTooLarge`
         /// ``AMQPDelivery/problem``, to refuse. So what a consumer holds is bounded by its prefetch window times this
         /// limit, whatever publishers send.
         public var maximumMessageSize: UInt64

@@ -9,7 +9,7 @@ import EnokiCore
 /// substituted, as YAML (Nameko's `nameko show-config`), with its secrets hidden.
 ///
 /// Passwords in URIs are shown as `**` (`amqp://guest:**@host`), and so are the values of keys that name a secret
-/// (``EnokiCore/Secrets/isSecretKey(_:)``: `SMTP_PASSWORD`, `api_token`, …), unless `--show-secrets` is given.
+/// (`Secrets.isSecretKey(_:)`: `SMTP_PASSWORD`, `api_token`, …), unless `--show-secrets` is given.
 public struct ShowConfigCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "show-config",

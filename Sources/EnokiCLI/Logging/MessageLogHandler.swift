@@ -21,8 +21,11 @@ public struct MessageLogHandler: LogHandler {
 
     /// A handler for `label` at `level`.
     ///
-    /// - Parameter showsMetadata: Whether lines end with their metadata (`key=value …`); a command line that
-    ///   only reports what it waits for leaves it out.
+    /// - Parameters:
+    ///   - label: The logger's label.
+    ///   - level: The lowest level it writes.
+    ///   - showsMetadata: Whether lines end with their metadata (`key=value …`); a command line that
+    ///     only reports what it waits for leaves it out.
     public init(label: String, level: Logger.Level, showsMetadata: Bool = true) {
         self.label = label
         self.logLevel = level

@@ -7,8 +7,8 @@ public import EnokiCore
 public import Logging
 import Synchronization
 
-/// The shell's `n` on a real cluster: calls through a ``EnokiAMQP/ClusterRPCClient``, events through a
-/// ``EnokiAMQP/ClusterEventDispatcher``, completion from the discovery broadcast and call. Each connects on
+/// The shell's `n` on a real cluster: calls through a `ClusterRPCClient`, events through a
+/// `ClusterEventDispatcher`, completion from the discovery broadcast and call. Each connects on
 /// first use; `n.disconnect()` closes them, and the next call connects again.
 public final class ClusterShellBackend: ShellBackend {
     private struct Clients {

@@ -20,7 +20,12 @@ public struct ContainerContext: Sendable {
 
     /// Creates a context.
     ///
-    /// - Parameter description: What the service offers; by default nothing but its name.
+    /// - Parameters:
+    ///   - serviceName: The name of the container's service.
+    ///   - config: The runner's config.
+    ///   - logger: The container's logger.
+    ///   - shared: The extensions every container of the runner shares.
+    ///   - description: What the service offers; by default nothing but its name.
     public init(
         serviceName: String,
         config: EnokiConfig,

@@ -61,7 +61,7 @@ public struct EnokiError: Error, Sendable, CustomStringConvertible {
         return self.message
     }
 
-    /// Nameko's `UnknownService` for a service name: ``Unknown service `ghost` ``.
+    /// Nameko's `UnknownService` for a service name: "Unknown service \`ghost\`".
     public static func unknownService(_ name: String) -> EnokiError {
         EnokiError(.unknownService, "Unknown service `\(name)`")
     }

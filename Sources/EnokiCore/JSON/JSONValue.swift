@@ -28,7 +28,7 @@ public enum JSONValue: Sendable, Hashable {
 /// A JSON object with its keys in order.
 ///
 /// Looking a key up, setting one and appending take constant time whatever the size: a small object is searched
-/// in order, and an object of ``indexedCount`` members or more keeps an index of its keys, so that building or
+/// in order, and an object of 16 members or more keeps an index of its keys, so that building or
 /// reading an object of many keys (a hostile body, a large dictionary) costs time in proportion to its size.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
     /// The members in order.

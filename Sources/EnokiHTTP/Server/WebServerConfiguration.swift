@@ -42,7 +42,7 @@ public struct WebServerConfiguration: Sendable, Equatable {
     /// The settings in a config.
     ///
     /// - Throws: ``WebError`` of kind ``WebError/Kind/configuration`` with Nameko's message for a bad address
-    ///   (``Misconfigured bind address `…`. Should be `[address:]port` ``), or for a size or time that is not a
+    ///   ("Misconfigured bind address \`…\`. Should be \`[address:]port\`"), or for a size or time that is not a
     ///   positive number.
     public init(config: EnokiConfig) throws(WebError) {
         self.init()
