@@ -68,12 +68,13 @@ public final class EventDispatcher: DependencyProvider {
     ) async throws {
         do {
             let outcome = try await transport.publishConfirmed(
-                EventMessage.body(event.payload),
-                exchange: exchange.name,
-                routingKey: event.eventType,
-                mandatory: false,
-                properties: EventMessage.properties(headers: headers),
-                declaring: declare ? [exchange] : []
+                OutgoingMessage(
+                    body: EventMessage.body(event.payload),
+                    exchange: exchange.name,
+                    routingKey: event.eventType,
+                    properties: EventMessage.properties(headers: headers),
+                    exchanges: declare ? [exchange] : []
+                )
             )
             switch outcome {
             case .nacked:

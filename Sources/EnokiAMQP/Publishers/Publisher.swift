@@ -76,13 +76,14 @@ public final class Publisher: DependencyProvider {
         let target = message.exchange.isEmpty ? "the queue '\(message.routingKey)'" : "'\(message.exchange)'"
         do {
             let outcome = try await transport.publishConfirmed(
-                MessageBody.json(message.payload),
-                exchange: message.exchange,
-                routingKey: message.routingKey,
-                mandatory: false,
-                properties: EventMessage.properties(headers: Self.headers(of: message)),
-                declaring: exchanges,
-                queues: queues
+                OutgoingMessage(
+                    body: MessageBody.json(message.payload),
+                    exchange: message.exchange,
+                    routingKey: message.routingKey,
+                    properties: EventMessage.properties(headers: Self.headers(of: message)),
+                    exchanges: exchanges,
+                    queues: queues
+                )
             )
             if case .nacked = outcome {
                 throw EnokiError(.transport, "the broker refused a message to \(target)")

@@ -157,10 +157,12 @@ enum RPCReply {
         }
         do {
             try await replier.transport.publish(
-                reply.body,
-                exchange: replier.exchange,
-                routingKey: replyTo,
-                properties: reply.properties,
+                OutgoingMessage(
+                    body: reply.body,
+                    exchange: replier.exchange,
+                    routingKey: replyTo,
+                    properties: reply.properties
+                ),
                 whenConfirmed: settle
             )
         } catch {

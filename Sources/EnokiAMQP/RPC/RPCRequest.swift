@@ -51,11 +51,13 @@ struct RPCRequest: Sendable {
     /// - Throws: The transport's error when the request could not be handed to a connection at all.
     func send(on transport: AMQPTransport, settling slot: ReplySlot, attempt: Int = 0) async throws {
         let confirmation = try await transport.publish(
-            self.body,
-            exchange: self.exchange,
-            routingKey: self.routingKey,
-            mandatory: true,
-            properties: self.properties,
+            OutgoingMessage(
+                body: self.body,
+                exchange: self.exchange,
+                routingKey: self.routingKey,
+                mandatory: true,
+                properties: self.properties
+            ),
             attempt: attempt
         )
         confirmation.whenConfirmed { result in

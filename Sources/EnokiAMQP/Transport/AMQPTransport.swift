@@ -292,37 +292,15 @@ public final class AMQPTransport: SharedExtension {
     /// one (``shouldRetry(_:after:)``).
     ///
     /// It returns once the message is on its way: a confirm that fails later is the caller's to handle. To wait
-    /// for the confirm with the same retries, use
-    /// ``publishConfirmed(_:exchange:routingKey:mandatory:properties:declaring:queues:attempt:)``.
-    ///
-    /// - Returns: The broker's eventual answer.
+    /// for the confirm with the same retries, use ``publishConfirmed(_:attempt:)``.
     ///
     /// - Parameters:
-    ///   - declaring: Exchanges to declare first, once per publisher channel (Nameko declares again before the
-    ///     first publish on each channel, so that a publish after a broker restart finds them).
-    ///   - queues: Queues to declare first, once per publisher channel.
+    ///   - message: The message, and what to declare before it on a new publisher channel.
     ///   - attempt: How many attempts went before this one.
-    func publish(
-        _ body: ByteBuffer,
-        exchange: String,
-        routingKey: String,
-        mandatory: Bool,
-        properties: BasicProperties,
-        declaring exchanges: [ExchangeSpec] = [],
-        queues: [QueueSpec] = [],
-        attempt: Int = 0
-    ) async throws -> PublishConfirmation {
-        try await self.onPublisherChannel(size: body.readableBytes, attempt: attempt) { channel in
-            try await self.send(
-                body,
-                exchange: exchange,
-                routingKey: routingKey,
-                mandatory: mandatory,
-                properties: properties,
-                declaring: exchanges,
-                queues: queues,
-                on: channel
-            )
+    /// - Returns: The broker's eventual answer.
+    func publish(_ message: OutgoingMessage, attempt: Int = 0) async throws -> PublishConfirmation {
+        try await self.onPublisherChannel(size: message.body.readableBytes, attempt: attempt) { channel in
+            try await self.send(message, on: channel)
         }
     }
 
@@ -330,28 +308,10 @@ public final class AMQPTransport: SharedExtension {
     /// before the broker has answered, the message may or may not have reached it: it is published again on a new
     /// channel (``shouldRetry(_:after:)``), so that it arrives at least once.
     ///
-    /// - Throws: ``EnokiAMQPClient/AMQPError`` when every attempt failed.
-    func publishConfirmed(
-        _ body: ByteBuffer,
-        exchange: String,
-        routingKey: String,
-        mandatory: Bool,
-        properties: BasicProperties,
-        declaring exchanges: [ExchangeSpec] = [],
-        queues: [QueueSpec] = [],
-        attempt: Int = 0
-    ) async throws -> PublishOutcome {
-        try await self.onPublisherChannel(size: body.readableBytes, attempt: attempt) { channel in
-            try await self.send(
-                body,
-                exchange: exchange,
-                routingKey: routingKey,
-                mandatory: mandatory,
-                properties: properties,
-                declaring: exchanges,
-                queues: queues,
-                on: channel
-            ).outcome()
+    /// - Throws: `AMQPError` when every attempt failed.
+    func publishConfirmed(_ message: OutgoingMessage, attempt: Int = 0) async throws -> PublishOutcome {
+        try await self.onPublisherChannel(size: message.body.readableBytes, attempt: attempt) { channel in
+            try await self.send(message, on: channel).outcome()
         }
     }
 
@@ -389,53 +349,45 @@ public final class AMQPTransport: SharedExtension {
     }
 
     /// Declares on `channel` what is not declared there yet, and publishes the message there.
-    private func send(
-        _ body: ByteBuffer,
-        exchange: String,
-        routingKey: String,
-        mandatory: Bool,
-        properties: BasicProperties,
-        declaring exchanges: [ExchangeSpec],
-        queues: [QueueSpec],
-        on channel: AMQPChannel
-    ) async throws -> PublishConfirmation {
-        try self.checkSize(body)
-        if !exchanges.isEmpty || !queues.isEmpty {
-            try await self.declare(exchanges: exchanges, queues: queues, on: channel)
+    private func send(_ message: OutgoingMessage, on channel: AMQPChannel) async throws -> PublishConfirmation {
+        try self.checkSize(message.body)
+        if !message.exchanges.isEmpty || !message.queues.isEmpty {
+            try await self.declare(exchanges: message.exchanges, queues: message.queues, on: channel)
         }
         return try await channel.publish(
-            body,
-            exchange: exchange,
-            routingKey: routingKey,
-            mandatory: mandatory,
-            properties: properties
+            message.body,
+            exchange: message.exchange,
+            routingKey: message.routingKey,
+            mandatory: message.mandatory,
+            properties: message.properties
         )
     }
 
     /// Publishes with publisher confirms without waiting for anything: `whenConfirmed` gets the broker's answer,
     /// on the event loop when it comes at the first attempt. When the channel or connection fails before the
-    /// broker has answered, the message is published again on a new one, as
-    /// ``publishConfirmed(_:exchange:routingKey:mandatory:properties:declaring:queues:attempt:)`` does, and
-    /// `whenConfirmed` gets the last attempt's answer.
+    /// broker has answered, the message is published again on a new one, as ``publishConfirmed(_:attempt:)``
+    /// does, and `whenConfirmed` gets the last attempt's answer. The message is neither mandatory nor declares
+    /// anything.
     ///
     /// It does not slow down when the socket is backed up; it is for what something else bounds, such as the
     /// replies to a consumer's prefetch window. A worker that replies this way hands its reply over without
     /// waiting for the broker, so the confirm and the acknowledgement that follows it never wake a thread.
     func publish(
-        _ body: ByteBuffer,
-        exchange: String,
-        routingKey: String,
-        properties: BasicProperties,
+        _ message: OutgoingMessage,
         whenConfirmed: @escaping @Sendable (Result<PublishOutcome, any Error>) -> Void
     ) async throws {
-        try self.checkSize(body)
-        let size = body.readableBytes
+        assert(
+            !message.mandatory && message.exchanges.isEmpty && message.queues.isEmpty,
+            "a reply publish declares nothing"
+        )
+        try self.checkSize(message.body)
+        let size = message.body.readableBytes
         try await self.onPublisherChannel(size: size) { channel in
             try channel.publishWithoutWaiting(
-                body,
-                exchange: exchange,
-                routingKey: routingKey,
-                properties: properties
+                message.body,
+                exchange: message.exchange,
+                routingKey: message.routingKey,
+                properties: message.properties
             ).whenConfirmed { result in
                 guard case .failure(let error) = result else {
                     whenConfirmed(result.mapError { $0 })
@@ -455,14 +407,7 @@ public final class AMQPTransport: SharedExtension {
                 // runs in a task of the transport's, which ends with that attempt or with the transport.
                 let spawned = self.spawn {
                     do {
-                        let outcome = try await self.publishConfirmed(
-                            body,
-                            exchange: exchange,
-                            routingKey: routingKey,
-                            mandatory: false,
-                            properties: properties,
-                            attempt: 1
-                        )
+                        let outcome = try await self.publishConfirmed(message, attempt: 1)
                         whenConfirmed(.success(outcome))
                     } catch {
                         whenConfirmed(.failure(error))
