@@ -4,7 +4,6 @@
 
 import EnokiTestSupport
 import NIOCore
-import Synchronization
 import Testing
 
 @testable import EnokiAMQPClient

@@ -11,7 +11,6 @@
 
 import Enoki
 import FoundationEssentials
-import Logging
 import Synchronization
 
 #if canImport(Glibc)

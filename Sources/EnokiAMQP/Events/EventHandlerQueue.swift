@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 public import EnokiCore
-import FoundationEssentials
 
 /// The exchange and queue of an event handler, named and flagged exactly as Nameko names and flags them
 /// (nameko-wire §6.3), so that Python and Swift handlers of the same kind share queues.

@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 import EnokiCore
-import FoundationEssentials
 import NIOCore
 
 /// Makes RPC calls the way Nameko's proxies make them (nameko-wire §4.2, §4.6): a request to the RPC exchange

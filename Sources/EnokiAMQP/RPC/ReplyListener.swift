@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 import EnokiCore
-import FoundationEssentials
 import Logging
 import NIOCore
 import Synchronization

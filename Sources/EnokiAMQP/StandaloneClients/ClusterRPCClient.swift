@@ -5,7 +5,6 @@
 import EnokiAMQPClient
 public import EnokiCore
 public import Logging
-import Synchronization
 
 /// Calls services from code that is not a service (a web app, a script, a test): Nameko's `ClusterRpcProxy`.
 ///

@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 public import EnokiCore
-import FoundationEssentials
 public import Logging
 import NIOCore
 import Synchronization

@@ -4,7 +4,6 @@
 
 import EnokiAMQPClient
 import EnokiCore
-import Logging
 import Synchronization
 
 /// The broker side of one container: its consumer channel, the RPC queue it serves, its reply queue, and the

@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-import DequeModule
 import EnokiAMQPProtocol
 import Logging
 import NIOCore
