@@ -23,8 +23,6 @@ let package = Package(
         .library(name: "EnokiMail", targets: ["EnokiMail"]),
         .executable(name: "enoki-examples", targets: ["EnokiExamples"]),
         .executable(name: "enoki", targets: ["EnokiTool"]),
-        .executable(name: "enoki-amqp-bench", targets: ["EnokiAMQPBench"]),
-        .executable(name: "enoki-bench", targets: ["EnokiBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
@@ -197,26 +195,6 @@ let package = Package(
                 "EnokiCore",
                 "EnokiAMQP",
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // What the benchmark tools share: options, closed-loop load, latency percentiles.
-        .target(name: "EnokiBenchSupport", dependencies: ["EnokiAMQPClient"]),
-        // Throughput and latency of the AMQP client through the real broker.
-        .executableTarget(
-            name: "EnokiAMQPBench",
-            dependencies: [
-                "EnokiAMQPClient",
-                "EnokiBenchSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "DequeModule", package: "swift-collections"),
-            ]
-        ),
-        // The framework benchmarks' Swift side: the echo service and the clients that drive it (bench/run.py).
-        .executableTarget(
-            name: "EnokiBench",
-            dependencies: [
-                "Enoki", "EnokiHTTP", "EnokiBenchSupport", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.

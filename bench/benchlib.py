@@ -72,11 +72,17 @@ def check_echo_queue_free(queue="rpc-echo"):
                              f"(scripts/broker.sh ctl list_consumers shows where they connect from)")
 
 
+BENCHMARKS = os.path.join(ROOT, "Benchmarks")
+
+
 def build_swift(products):
-    log(f"building {', '.join(products)} (release)")
+    """Builds the benchmark products of the Benchmarks package (a package of its own beside Enoki's) in release
+    mode and returns the folder of their binaries."""
+    log(f"building {', '.join(products)} (release, Benchmarks/)")
     for product in products:
-        run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, timeout=3600)
-    return os.path.join(ROOT, ".build", "release")
+        run(["swift", "build", "-c", "release", "--package-path", BENCHMARKS, "--product", product], cwd=ROOT,
+            timeout=3600)
+    return os.path.join(BENCHMARKS, ".build", "release")
 
 
 def build_c_tools(source=C_TOOLS):

@@ -8,7 +8,7 @@ Starts RabbitMQ (scripts/broker.sh), makes the Python venv with Nameko 2.14.1 (s
 itself in it), builds enoki-bench and enoki-amqp-bench in release mode and the rabbitmq-c reference tools. Then,
 in every round, and alternating which framework goes first:
 
-- starts the framework's `echo` service (Sources/EnokiBench/EchoService.swift, bench/nameko/echo.py) and times it
+- starts the framework's `echo` service (Benchmarks/Sources/EnokiBench/EchoService.swift, bench/nameko/echo.py) and times it
   from process start to the first answered call, then reads its resident memory once idle;
 - drives `echo.echo(x)` at 1, 10 and 100 calls in flight from the Swift client (`enoki-bench rpc`, a
   ClusterRPCClient), the Python client (bench/nameko/client.py, ClusterRpcProxy) and the C client (rpc_client,

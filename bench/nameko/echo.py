@@ -1,4 +1,4 @@
-"""The service the benchmarks drive, twin of Sources/EnokiBench/EchoService.swift.
+"""The service the benchmarks drive, twin of Benchmarks/Sources/EnokiBench/EchoService.swift.
 
     nameko run echo --broker amqp://guest:guest@127.0.0.1      (from this folder)
 """
