@@ -63,10 +63,7 @@ import Testing
         let broker = try await ScriptedBroker()
         let connection = try await broker.connect()
         let (channel, id) = try await broker.openChannel(connection)
-        async let consuming = channel.consume(queue: "work", consumerTag: "c1")
-        _ = try await broker.expectMethod(channel: id)
-        try await broker.send(.basicConsumeOk(.init(consumerTag: "c1")), channel: id)
-        let consumer = try await consuming
+        let consumer = try await broker.consume("work", tag: "c1", on: channel, id: id)
         var frames = ByteBuffer()
         try AMQPFrameEncoder.encodeContent(
             .basicDeliver(.init(consumerTag: "c1", deliveryTag: 1, exchange: "", routingKey: "work")),
@@ -134,10 +131,7 @@ import Testing
         let broker = try await ScriptedBroker()
         let connection = try await broker.connect()
         let (channel, id) = try await broker.openChannel(connection)
-        async let consuming = channel.consume(queue: "work", consumerTag: "c1")
-        _ = try await broker.expectMethod(channel: id)
-        try await broker.send(.basicConsumeOk(.init(consumerTag: "c1")), channel: id)
-        let consumer = try await consuming
+        let consumer = try await broker.consume("work", tag: "c1", on: channel, id: id)
         try await broker.send(.basicCancel(.init(consumerTag: "c1")), channel: id)
         guard case .basicCancelOk(let ok) = try await broker.expectMethod(channel: id) else {
             Issue.record("expected basic.cancel-ok")
@@ -180,10 +174,7 @@ import Testing
         let broker = try await ScriptedBroker()
         let connection = try await broker.connect { $0.consumerBufferLimit = 4 }
         let (channel, id) = try await broker.openChannel(connection)
-        async let consuming = channel.consume(queue: "work", consumerTag: "c1", noAck: true)
-        _ = try await broker.expectMethod(channel: id)
-        try await broker.send(.basicConsumeOk(.init(consumerTag: "c1")), channel: id)
-        let consumer = try await consuming
+        let consumer = try await broker.consume("work", tag: "c1", noAck: true, on: channel, id: id)
         let testChannel = broker.channel
         let pipelineRead = { try await testChannel.testingEventLoop.executeInContext { testChannel.read() } }
         try await pipelineRead()

@@ -99,6 +99,25 @@ final class ScriptedBroker {
         return (try await channel, id)
     }
 
+    /// Starts a consumer of `queue` on `channel`, and answers its `basic.consume` with `consume-ok`.
+    func consume(
+        _ queue: String,
+        tag: String,
+        noAck: Bool = false,
+        on channel: AMQPChannel,
+        id: UInt16
+    ) async throws -> AMQPConsumer {
+        async let consuming = channel.consume(queue: queue, consumerTag: ConsumerTag(rawValue: tag), noAck: noAck)
+        let method = try await self.expectMethod(channel: id)
+        guard case .basicConsume(let consume) = method, consume.queue == queue, consume.consumerTag == tag,
+            consume.noAck == noAck
+        else {
+            throw ScriptError("expected basic.consume of \(queue), got \(method.name)")
+        }
+        try await self.send(.basicConsumeOk(.init(consumerTag: tag)), channel: id)
+        return try await consuming
+    }
+
     func expectProtocolHeader() async throws {
         while self.received.readableBytes < 8 {
             try await self.readMore()
