@@ -37,12 +37,12 @@ extension AMQPConnectionHandler {
         case .publish(let key, let request, let promise):
             self.publish(request, key: key, promise: promise)
         case .writeFrames(let key, var frames):
-            guard let entry = self.channels[key.id], entry.generation == key.generation, entry.machine.isOpen else {
+            guard let entry = self.channels.entry(key), entry.machine.isOpen else {
                 return
             }
             self.writeRaw(&frames)
         case .acknowledge(let key, let method):
-            guard let entry = self.channels[key.id], entry.generation == key.generation, entry.machine.isOpen else {
+            guard let entry = self.channels.entry(key), entry.machine.isOpen else {
                 self.logger.debug(
                     "acknowledgement for a closed channel dropped",
                     metadata: [LogKey.channelID: "\(key.id)"]
@@ -51,7 +51,7 @@ extension AMQPConnectionHandler {
             }
             self.write(method, channelID: key.id)
         case .closeChannel(let key, let promise):
-            guard let entry = self.channels[key.id], entry.generation == key.generation else {
+            guard let entry = self.channels.entry(key) else {
                 promise.succeed(.method(.channelCloseOk))
                 return
             }
@@ -67,7 +67,7 @@ extension AMQPConnectionHandler {
         case .closeConnection(let promise):
             self.requestConnectionClose(promise)
         case .consumerDemand(let key, let tag, let resume):
-            guard self.channels[key.id]?.generation == key.generation else { return }
+            guard self.channels.entry(key) != nil else { return }
             self.setConsumerPaused(!resume, tag: tag, channelID: key.id)
         case .consumerTerminated(let key, let tag):
             self.consumerTerminated(tag: tag, key: key)
@@ -76,7 +76,7 @@ extension AMQPConnectionHandler {
 
     /// Whether the channel is the one the facade means; if not, fails the promise.
     private func channel(_ key: ChannelKey, orFail promise: EventLoopPromise<RequestReply>) -> Bool {
-        guard let entry = self.channels[key.id], entry.generation == key.generation else {
+        guard let entry = self.channels.entry(key) else {
             promise.fail(
                 self.connectionCloseError ?? AMQPError(.channelClosed, "channel \(key.id) is closed")
             )
@@ -94,21 +94,18 @@ extension AMQPConnectionHandler {
             promise.fail(self.connectionCloseError ?? AMQPError(.connectionClosed, "the connection is not open"))
             return
         }
-        guard let id = self.allocateChannelID() else {
+        let token = RequestToken(promise: promise)
+        let added = self.channels.add { id in
+            ChannelEntry(
+                machine: ChannelStateMachine(channelID: id, openToken: token, maximumBodySize: self.maximumMessageSize),
+                status: status
+            )
+        }
+        guard let id = added?.id else {
             promise.fail(AMQPError(.channelLimitReached, "all channel numbers the broker allows are in use"))
             return
         }
-        let token = RequestToken(promise: promise)
         self.scheduleTimeout(for: token, method: "channel.open", channelID: id)
-        self.channels[id] = ChannelEntry(
-            generation: self.makeGeneration(),
-            machine: ChannelStateMachine(
-                channelID: id,
-                openToken: token,
-                maximumBodySize: self.maximumMessageSize
-            ),
-            status: status
-        )
         self.write(.channelOpen, channelID: id)
     }
 
@@ -149,7 +146,7 @@ extension AMQPConnectionHandler {
     }
 
     private func publish(_ request: PublishRequest, key: ChannelKey, promise: ConfirmationBox?) {
-        guard self.channels[key.id]?.generation == key.generation else {
+        guard self.channels.entry(key) != nil else {
             promise?.fail(self.connectionCloseError ?? AMQPError(.channelClosed, "channel \(key.id) is closed"))
             return
         }
@@ -213,7 +210,7 @@ extension AMQPConnectionHandler {
                 "the broker did not confirm a publish within \(timeout.nanoseconds / 1_000_000) ms"
             )
             var waiting = false
-            for channelID in Array(self.channels.keys) {
+            for channelID in self.channels.ids {
                 guard let entry = self.channels[channelID] else { continue }
                 let action = entry.machine.confirmationsOverdue(sentBefore: .now() - timeout, error: error)
                 self.run(action, channelID: channelID)
@@ -226,7 +223,7 @@ extension AMQPConnectionHandler {
     }
 
     private func consumerTerminated(tag: String, key: ChannelKey) {
-        guard let entry = self.channels[key.id], entry.generation == key.generation,
+        guard let entry = self.channels.entry(key),
             let registration = self.consumers.registration(tag: tag, channelID: key.id),
             let termination = self.consumers.readerLeft(
                 tag: tag,
@@ -273,7 +270,7 @@ extension AMQPConnectionHandler {
             if sendCloseOk {
                 self.write(.channelCloseOk, channelID: channelID)
             }
-            guard let entry = self.channels.removeValue(forKey: channelID) else { return }
+            guard let entry = self.channels.remove(channelID) else { return }
             entry.status.markClosed(error)
             for token in succeed {
                 token.succeed(.method(.channelCloseOk))
@@ -304,8 +301,8 @@ extension AMQPConnectionHandler {
     }
 
     private func requestSucceeded(_ token: RequestToken, method: AMQPMethod, channelID: UInt16) {
-        if case .channelOpenOk = method, let generation = self.channels[channelID]?.generation {
-            token.succeed(.opened(ChannelKey(id: channelID, generation: generation)))
+        if case .channelOpenOk = method, let key = self.channels.key(of: channelID) {
+            token.succeed(.opened(key))
             return
         }
         if let tag = token.cancelsConsumer, let registration = self.removeConsumer(tag, channelID: channelID) {
@@ -367,10 +364,10 @@ extension AMQPConnectionHandler {
             case .stopProducing:
                 self.setConsumerPaused(true, tag: deliver.consumerTag, channelID: channelID)
             case .dropped:
-                guard let generation = self.channels[channelID]?.generation else { return }
+                guard let key = self.channels.key(of: channelID) else { return }
                 self.consumerTerminated(
                     tag: deliver.consumerTag,
-                    key: ChannelKey(id: channelID, generation: generation)
+                    key: key
                 )
             }
         }

@@ -24,12 +24,10 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
 
     /// A channel's state in the handler. A class, so that each frame mutates the machine in place.
     final class ChannelEntry {
-        let generation: UInt64
         var machine: ChannelStateMachine<RequestToken, ConfirmationBox>
         let status: ChannelStatus
 
-        init(generation: UInt64, machine: ChannelStateMachine<RequestToken, ConfirmationBox>, status: ChannelStatus) {
-            self.generation = generation
+        init(machine: ChannelStateMachine<RequestToken, ConfirmationBox>, status: ChannelStatus) {
             self.machine = machine
             self.status = status
         }
@@ -40,10 +38,8 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     private var cumulation: ByteBuffer?
     private var outbound: ByteBuffer
     private var frameMax: UInt32 = AMQPFrame.minimumFrameMax
-    private var channelMax: UInt16 = 0
-    var channels: [UInt16: ChannelEntry] = [:]
-    private var nextGeneration: UInt64 = 1
-    private var nextChannelHint: UInt16 = 1
+    /// The open channels, their numbers and generations.
+    var channels = ChannelTable<ChannelEntry>()
 
     private(set) var context: ChannelHandlerContext?
     private var connectPromise: EventLoopPromise<Established>?
@@ -321,7 +317,7 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             self.write(tuneOk, channelID: 0)
             self.write(open, channelID: 0)
             self.frameMax = tuning.frameMax == 0 ? .max : tuning.frameMax
-            self.channelMax = tuning.channelMax == 0 ? .max : tuning.channelMax
+            self.channels.tuned(channelMax: tuning.channelMax)
             self.decoder.maximumFrameSize = self.frameMax
             self.startHeartbeats(seconds: tuning.heartbeat)
         case .established(let tuning, let serverProperties):
@@ -367,10 +363,10 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
             self.connectPromise = nil
             promise.fail(error)
         }
-        for channelID in Array(self.channels.keys) {
+        for channelID in self.channels.ids {
             self.withChannel(channelID) { $0.machine.connectionClosed(error) }
         }
-        self.channels = [:]
+        self.channels.removeAll()
         self.consumers.connectionClosed()
         self.status.markClosed(error)
     }
@@ -478,27 +474,6 @@ final class AMQPConnectionHandler: ChannelDuplexHandler {
     func run(_ action: ConsumerStateMachine<ConsumerRegistration>.ReadAction) {
         guard action == .resumeReading, let context = self.context else { return }
         context.read()
-    }
-
-    // MARK: Allocation
-
-    func allocateChannelID() -> UInt16? {
-        guard self.channelMax > 0, self.channels.count < Int(self.channelMax) else { return nil }
-        var candidate = self.nextChannelHint
-        for _ in 0..<Int(self.channelMax) {
-            if candidate == 0 || candidate > self.channelMax { candidate = 1 }
-            if self.channels[candidate] == nil {
-                self.nextChannelHint = candidate &+ 1
-                return candidate
-            }
-            candidate &+= 1
-        }
-        return nil
-    }
-
-    func makeGeneration() -> UInt64 {
-        defer { self.nextGeneration += 1 }
-        return self.nextGeneration
     }
 
     var connectionIsOpen: Bool { self.stateMachine.isOpen }
