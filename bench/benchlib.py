@@ -1,5 +1,6 @@
 """What the benchmark drivers share: processes, RESULT lines, the C reference tools, medians."""
 
+import glob
 import os
 import platform
 import re
@@ -79,6 +80,13 @@ def build_swift(products):
     """Builds the benchmark products of the Benchmarks package (a package of its own beside Enoki's) in release
     mode and returns the folder of their binaries."""
     log(f"building {', '.join(products)} (release, Benchmarks/)")
+    # SwiftPM keeps the build plan of a package whose dependency is a local path, and does not notice a source
+    # file added to that dependency (Enoki, here): the build then fails with "cannot find … in scope". Dropping
+    # the plan makes it plan again; nothing already compiled is compiled again.
+    for plan in [os.path.join(BENCHMARKS, ".build", "release.yaml")] + glob.glob(
+            os.path.join(BENCHMARKS, ".build", "*", "release", "description.json")):
+        if os.path.exists(plan):
+            os.remove(plan)
     for product in products:
         run(["swift", "build", "-c", "release", "--package-path", BENCHMARKS, "--product", product], cwd=ROOT,
             timeout=3600)
