@@ -74,7 +74,8 @@ final class WorkerRuntime: Sendable {
             methodName: methodName,
             parentStack: parentStack,
             data: contextData,
-            parentCallsTracked: self.parentCallsTracked
+            parentCallsTracked: self.parentCallsTracked,
+            logger: self.logger
         )
         var result: Result<E.Output, any Error>
         do {
@@ -98,14 +99,14 @@ final class WorkerRuntime: Sendable {
         }
         if case .failure(let error) = result, !(error is CancellationError) {
             if entrypoint.isExpected(error) {
-                self.logger.warning(
+                worker.logger.warning(
                     "(expected) error handling worker",
                     metadata: ["worker": "\(worker.callID)", "error": "\(error)"]
                 )
             } else if error is RemoteError {
-                self.logger.info("worker raised", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
+                worker.logger.info("worker raised", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
             } else {
-                self.logger.error(
+                worker.logger.error(
                     "error handling worker",
                     metadata: ["worker": "\(worker.callID)", "error": "\(error)"]
                 )

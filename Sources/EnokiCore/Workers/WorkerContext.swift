@@ -2,6 +2,8 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import Logging
+
 /// What a worker knows about the call it serves: who it is, the chain of calls that led to it, and the context
 /// data that travels with every call and event (Nameko's `WorkerContext`).
 ///
@@ -22,6 +24,29 @@ public struct WorkerContext: Sendable {
     public let callIDStack: [String]
     /// The context data, without the call-id stack.
     public var data: JSONObject
+    /// The logger the worker's lines go to, before the worker's own metadata is added.
+    private let baseLogger: Logger
+
+    /// Where the worker logs: its container's logger, with the worker's `service`, `entrypoint` (the method's wire
+    /// name) and `call_id` as metadata, so that every line a worker writes ties back to its call.
+    ///
+    /// ```swift
+    /// @Dependency(WorkerLoggerProvider()) var logger: Logger
+    ///
+    /// @RPC func place(_ item: String) {
+    ///     self.logger.info("placing an order", metadata: ["item": "\(item)"])
+    /// }
+    /// ```
+    public var logger: Logger {
+        var logger = self.baseLogger
+        logger[metadataKey: "service"] = .string(self.serviceName)
+        logger[metadataKey: "entrypoint"] = .string(self.methodName)
+        logger[metadataKey: "call_id"] = .string(self.callID)
+        return logger
+    }
+
+    /// Where the lines of workers made without a logger go: swift-log's default handler, label `enoki.worker`.
+    public static let defaultLogger = Logger(label: "enoki.worker")
 
     /// The worker's context while it runs; `nil` outside workers.
     @TaskLocal public static var current: WorkerContext?
@@ -38,14 +63,17 @@ public struct WorkerContext: Sendable {
     ///   - data: The context data that came with the message.
     ///   - parentCallsTracked: How many parent calls to keep (`parent_calls_tracked`, default 10).
     ///   - id: The unique part of the call id; a new UUID by default.
+    ///   - logger: The logger of the worker's container; ``logger`` adds the worker's metadata to it.
     public init(
         serviceName: String,
         methodName: String,
         parentStack: [String] = [],
         data: JSONObject = [:],
         parentCallsTracked: Int = WorkerContext.defaultParentCallsTracked,
-        id: String = RandomUUID.make()
+        id: String = RandomUUID.make(),
+        logger: Logger = WorkerContext.defaultLogger
     ) {
+        self.baseLogger = logger
         self.serviceName = serviceName
         self.methodName = methodName
         self.callID = "\(serviceName).\(methodName).\(id)"

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import EnokiCore
+public import Logging
 import Synchronization
 
 /// A dependency provider that can stand in for itself in tests: it makes a double that records what a worker
@@ -47,6 +48,13 @@ extension WorkerContextProvider: TestDoubleProviding {
     /// The context of the worker under test.
     public func makeTestDouble(named name: String, doubles: TestDoubles) -> WorkerContext {
         doubles.context
+    }
+}
+
+extension WorkerLoggerProvider: TestDoubleProviding {
+    /// The logger of the worker under test, with its metadata.
+    public func makeTestDouble(named name: String, doubles: TestDoubles) -> Logger {
+        doubles.context.logger
     }
 }
 
