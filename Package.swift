@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EnokiCore", targets: ["EnokiCore"]),
         .library(name: "EnokiAMQP", targets: ["EnokiAMQP"]),
         .library(name: "EnokiCLI", targets: ["EnokiCLI"]),
+        .library(name: "EnokiPrometheus", targets: ["EnokiPrometheus"]),
         .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
         .library(name: "EnokiTesting", targets: ["EnokiTesting"]),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -75,6 +78,7 @@ let package = Package(
             name: "EnokiCore",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +94,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // The Prometheus exporter: the runner's metrics on its HTTP server or a port of its own.
+        .target(
+            name: "EnokiPrometheus",
+            dependencies: [
+                "EnokiCore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The command tree of `enoki` and of every service executable: run, topology, shell, call, dispatch,
@@ -100,6 +117,9 @@ let package = Package(
                 "EnokiCore",
                 "EnokiAMQP",
                 "EnokiAMQPClient",
+                "EnokiPrometheus",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -195,6 +215,7 @@ let package = Package(
                 "EnokiCore",
                 "EnokiAMQP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // The Swift services of the interoperability tests, run as a process next to Python Nameko ones.
@@ -239,9 +260,15 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EnokiCoreTests", dependencies: ["EnokiCore"]),
+        .testTarget(
+            name: "EnokiCoreTests",
+            dependencies: ["EnokiCore", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(name: "EnokiCLITests", dependencies: ["Enoki", "EnokiCLI", "EnokiTesting", "EnokiTestSupport"]),
-        .testTarget(name: "EnokiTestingTests", dependencies: ["Enoki", "EnokiTesting"]),
+        .testTarget(
+            name: "EnokiTestingTests",
+            dependencies: ["Enoki", "EnokiTesting", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(
             name: "EnokiInteropTests",
             dependencies: [
@@ -257,6 +284,7 @@ let package = Package(
                 "EnokiTesting",
                 "EnokiTestSupport",
                 "EnokiAMQPClient",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import CoreMetrics
 public import EnokiCore
 import Logging
 
@@ -55,6 +56,7 @@ extension TestService {
         config: EnokiConfig,
         clock: (any Clock<Duration>)?,
         logger: Logger,
+        metrics: (any MetricsFactory)?,
         withBroker: Bool
     ) throws -> (ServiceRunner, [String: TestDoubles]) {
         let shared = SharedExtensions()
@@ -64,7 +66,7 @@ extension TestService {
         var containers: [any ServiceContainerProtocol] = []
         var doubles: [String: TestDoubles] = [:]
         for service in services {
-            let (container, serviceDoubles) = try service.make(config, shared, logger, withBroker)
+            let (container, serviceDoubles) = try service.make(config, shared, logger, metrics, withBroker)
             containers.append(container)
             doubles[service.serviceName] = serviceDoubles
         }

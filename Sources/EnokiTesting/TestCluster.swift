@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import CoreMetrics
 public import EnokiAMQP
 public import EnokiCore
 import Foundation
@@ -88,6 +89,8 @@ public struct TestCluster: RunningServices {
     ///   - clock: The clock the services' timers follow (a ``ManualClock``, say); the continuous clock by default.
     ///   - virtualHosts: How to make the virtual host.
     ///   - logger: Where the services log; silent by default.
+    ///   - metricsFactory: Where the services' metrics go (a `TestMetrics` of MetricsTestKit, say); swift-metrics'
+    ///     bootstrapped factory by default.
     ///   - body: The test.
     public static func run<Result: Sendable>(
         services: [TestService],
@@ -95,6 +98,7 @@ public struct TestCluster: RunningServices {
         clock: (any Clock<Duration>)? = nil,
         virtualHosts: VirtualHosts = VirtualHosts(),
         logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        metricsFactory: (any MetricsFactory)? = nil,
         _ body: (TestCluster) async throws -> Result
     ) async throws -> Result {
         try await self.withVirtualHost(virtualHosts: virtualHosts) { virtualHost, url in
@@ -108,6 +112,7 @@ public struct TestCluster: RunningServices {
                 config: config,
                 clock: clock,
                 logger: logger,
+                metrics: metricsFactory,
                 withBroker: true
             )
             let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20), logger: logger)

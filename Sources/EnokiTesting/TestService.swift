@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import CoreMetrics
 public import EnokiCore
 import Logging
 
@@ -30,8 +31,13 @@ public struct TestService: Sendable {
     let serviceName: String
     /// Makes the container; `withBroker` is false in a ``TestRunner``, which drops the broker-facing discovery call.
     let make:
-        @Sendable (_ config: EnokiConfig, _ shared: SharedExtensions, _ logger: Logger, _ withBroker: Bool) throws
-            -> (any ServiceContainerProtocol, TestDoubles)
+        @Sendable (
+            _ config: EnokiConfig,
+            _ shared: SharedExtensions,
+            _ logger: Logger,
+            _ metrics: (any MetricsFactory)?,
+            _ withBroker: Bool
+        ) throws -> (any ServiceContainerProtocol, TestDoubles)
 
     /// A service with its own declaration, or with entrypoints restricted to `restrictEntrypoints` and the named
     /// dependencies replaced.
@@ -40,7 +46,7 @@ public struct TestService: Sendable {
         restrictEntrypoints: Set<String>? = nil,
         replacing: [String: Replacement] = [:]
     ) -> TestService {
-        TestService(serviceName: S.serviceName) { config, shared, logger, withBroker in
+        TestService(serviceName: S.serviceName) { config, shared, logger, metrics, withBroker in
             var declaration = try ServiceDeclaration<S>.make()
             if !withBroker {
                 declaration.removeEntrypoints(method: ServiceDescription.discoveryMethod)
@@ -78,7 +84,8 @@ public struct TestService: Sendable {
                 declaration: declaration,
                 config: config,
                 shared: shared,
-                logger: logger
+                logger: logger,
+                metricsFactory: metrics
             )
             return (container, doubles)
         }

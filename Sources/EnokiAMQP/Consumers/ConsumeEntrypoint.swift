@@ -80,7 +80,8 @@ public final class ConsumeEntrypoint: Entrypoint {
             wantsText: self.wantsText,
             replies: self.replies,
             context: context,
-            replier: endpoint.replier(queueName: self.queue.name, exchange: "")
+            replier: endpoint.replier(queueName: self.queue.name, exchange: ""),
+            metrics: DeliveryMetrics(context.container.metrics, entrypoint: context.methodName)
         )
         let queue = self.queue
         let prefetch = self.prefetchCount

@@ -29,6 +29,8 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
     var context: EntrypointContext<E>
     /// Where replies go (the default exchange) when the consumer replies.
     var replier: RPCReply.Replier
+    /// Redeliveries and dropped messages.
+    var metrics: DeliveryMetrics
 
     var logger: Logger { self.context.container.logger }
 
@@ -40,6 +42,7 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
 
     /// Runs on the event loop: hands the delivery, unread, to a worker.
     func handle(_ delivery: AMQPDelivery) {
+        self.metrics.received(delivery.redelivered)
         let accepted = self.context.spawn(
             giveBack: { try? delivery.reject(requeue: true) },
             work: { slot in
@@ -64,6 +67,7 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
             }
         )
         if !accepted {
+            self.context.refused()
             // The container is stopping: give the message back for another instance.
             try? delivery.reject(requeue: true)
         }
@@ -74,6 +78,8 @@ struct MessageHandler<E: Entrypoint>: Sendable where E.Input == JSONValue, E.Out
             return
         }
         if case .failure(let unreadable as Unreadable) = result {
+            self.context.refused()
+            self.metrics.droppedUnreadable()
             self.logger.warning(
                 "\(unreadable.reason); message dropped",
                 metadata: [

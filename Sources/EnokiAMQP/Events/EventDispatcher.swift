@@ -25,6 +25,7 @@ import Synchronization
 /// `DECLARE_EVENT_EXCHANGES` is false. They are persistent and published with confirms, not mandatory.
 public final class EventDispatcher: DependencyProvider {
     private let state = Mutex<(transport: AMQPTransport?, exchange: ExchangeSpec?, declare: Bool)>((nil, nil, true))
+    private let metrics = Mutex<ServiceMetrics?>(nil)
 
     /// A dispatcher.
     public init() {}
@@ -33,6 +34,7 @@ public final class EventDispatcher: DependencyProvider {
         let transport = try AMQPTransport.shared(container)
         let exchange = EventHandlerQueue.exchange(of: container.serviceName, config: container.config)
         self.state.withLock { $0 = (transport, exchange, container.config.declareEventExchanges) }
+        self.metrics.withLock { $0 = container.metrics }
     }
 
     public func start() async throws {
@@ -47,14 +49,21 @@ public final class EventDispatcher: DependencyProvider {
         guard let transport, let exchange else {
             throw EnokiError(.dependency, "EventDispatcher was not set up")
         }
+        let metrics = self.metrics.withLock { $0 } ?? ServiceMetrics(serviceName: worker.serviceName)
         return EventDispatch(source: worker.serviceName, context: worker) { event in
-            try await Self.publish(
-                event,
-                headers: ContextHeaders.headers(data: event.contextData, callIDStack: event.callIDStack),
-                exchange: exchange,
-                declare: declare,
-                transport: transport
-            )
+            try await metrics.measure(
+                ServiceMetrics.Name.eventsDispatched,
+                duration: ServiceMetrics.Name.eventDispatchDuration,
+                labels: [("event_type", event.eventType)]
+            ) {
+                try await Self.publish(
+                    event,
+                    headers: ContextHeaders.headers(data: event.contextData, callIDStack: event.callIDStack),
+                    exchange: exchange,
+                    declare: declare,
+                    transport: transport
+                )
+            }
         }
     }
 

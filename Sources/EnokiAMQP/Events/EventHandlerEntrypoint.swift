@@ -100,7 +100,8 @@ public final class EventHandlerEntrypoint: Entrypoint {
             wantsText: self.wantsText,
             replies: false,
             context: context,
-            replier: endpoint.replier(queueName: queue.name, exchange: "")
+            replier: endpoint.replier(queueName: queue.name, exchange: ""),
+            metrics: DeliveryMetrics(context.container.metrics, entrypoint: context.methodName)
         )
         endpoint.registerConsumer(queue: queue.name) { channel, onEnd in
             try await queue.declare(on: channel)

@@ -28,7 +28,7 @@ public final class Publisher: DependencyProvider {
     public let exchange: ExchangeSpec?
     /// Queues (with their exchanges and bindings) declared with the exchange.
     public let queues: [QueueSpec]
-    private let transport = Mutex<AMQPTransport?>(nil)
+    private let transport = Mutex<(transport: AMQPTransport, metrics: ServiceMetrics)?>(nil)
 
     /// A publisher.
     ///
@@ -47,23 +47,29 @@ public final class Publisher: DependencyProvider {
 
     public func setup(_ container: ContainerContext) async throws {
         let transport = try AMQPTransport.shared(container)
-        self.transport.withLock { $0 = transport }
+        self.transport.withLock { $0 = (transport, container.metrics) }
     }
 
     public func start() async throws {
-        guard let transport = self.transport.withLock({ $0 }) else { return }
+        guard let (transport, _) = self.transport.withLock({ $0 }) else { return }
         let channel = try await transport.publisherChannel()
         try await transport.declare(exchanges: self.exchanges, queues: self.queues, on: channel)
     }
 
     public func dependency(for worker: WorkerContext) async throws -> Publish {
-        guard let transport = self.transport.withLock({ $0 }) else {
+        guard let (transport, metrics) = self.transport.withLock({ $0 }) else {
             throw EnokiError(.dependency, "Publisher was not set up")
         }
         let exchanges = self.exchanges
         let queues = self.queues
         return Publish(exchange: self.exchange?.name ?? "", context: worker) { message in
-            try await Self.publish(message, exchanges: exchanges, queues: queues, transport: transport)
+            try await metrics.measure(
+                ServiceMetrics.Name.messagesPublished,
+                duration: ServiceMetrics.Name.publishDuration,
+                labels: [("exchange", message.exchange)]
+            ) {
+                try await Self.publish(message, exchanges: exchanges, queues: queues, transport: transport)
+            }
         }
     }
 

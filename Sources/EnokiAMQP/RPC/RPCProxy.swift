@@ -47,7 +47,12 @@ public final class RPCProxy: DependencyProvider {
             ready: { try await endpoint.waitUntilReady() },
             isReady: { endpoint.isReady }
         )
-        return ServiceProxy(serviceName: self.targetService, caller: caller, timeout: timeout) {
+        return ServiceProxy(
+            serviceName: self.targetService,
+            caller: caller,
+            timeout: timeout,
+            metrics: endpoint.context.metrics
+        ) {
             (worker.data, worker.callIDStack)
         }
     }

@@ -27,7 +27,18 @@ struct RPCServer: Sendable {
     struct Method: Sendable {
         var signature: Signature
         var context: EntrypointContext<RPCEntrypoint>
+        var metrics: DeliveryMetrics
+
+        init(signature: Signature, context: EntrypointContext<RPCEntrypoint>) {
+            self.signature = signature
+            self.context = context
+            self.metrics = DeliveryMetrics(context.container.metrics, entrypoint: context.methodName)
+        }
     }
+
+    /// The label of requests for a method the service does not have: one label for all of them, so that a caller
+    /// cannot add labels by naming methods.
+    static let unknownMethodLabel = "(unknown)"
 
     /// The built-in discovery call (``EnokiCore/ServiceDescription/discoveryMethod``): its worker answers with
     /// the service's description, and runs no method of the service.
@@ -46,6 +57,8 @@ struct RPCServer: Sendable {
     /// The context workers of requests for unknown methods run in (to answer them); any method's, since the
     /// methods of a container share its workers. `nil` when the service has no RPC method (only discovery).
     private let anyContext: EntrypointContext<RPCEntrypoint>?
+    /// The counts of requests for methods the service does not have.
+    private let unknown: (worker: EntrypointMetrics, delivery: DeliveryMetrics)
 
     init(
         serviceName: String,
@@ -63,6 +76,11 @@ struct RPCServer: Sendable {
         self.replier = replier
         self.config = config
         self.anyContext = methods.values.first?.context
+        let metrics = (methods.values.first?.context.container ?? discovery!.context.container).metrics
+        self.unknown = (
+            metrics.entrypoint(kind: "rpc", method: Self.unknownMethodLabel),
+            DeliveryMetrics(metrics, entrypoint: Self.unknownMethodLabel)
+        )
     }
 
     var logger: Logger { self.replier.logger }
@@ -96,7 +114,15 @@ struct RPCServer: Sendable {
 
     /// Runs on the event loop: hands the request, unread, to a worker.
     func handle(_ delivery: AMQPDelivery) {
+        let routingKey = delivery.routingKey
+        let methodName =
+            routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
+        let method = self.methods[methodName]
+        let isDiscovery = method == nil && methodName == ServiceDescription.discoveryMethod
+        let metrics = method?.metrics ?? (isDiscovery ? nil : self.unknown.delivery)
+        metrics?.received(delivery.redelivered)
         guard let replyTo = delivery.properties.replyTo else {
+            metrics?.droppedWithoutReplyTo()
             self.logger.warning(
                 "RPC request without reply_to dropped: there is nowhere to send the reply",
                 metadata: ["queue": "\(self.queueName)", "routing_key": "\(WireText.loggable(delivery.routingKey))"]
@@ -104,11 +130,7 @@ struct RPCServer: Sendable {
             try? delivery.reject(requeue: false)
             return
         }
-        let routingKey = delivery.routingKey
-        let methodName =
-            routingKey.lastIndex(of: ".").map { String(routingKey[routingKey.index(after: $0)...]) } ?? routingKey
-        let method = self.methods[methodName]
-        if method == nil, methodName == ServiceDescription.discoveryMethod, let discovery = self.discovery {
+        if isDiscovery, let discovery = self.discovery {
             Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
                 .success(discovery.description)
             }
@@ -159,6 +181,7 @@ struct RPCServer: Sendable {
             }
         )
         if !accepted {
+            context.refused()
             // The container is stopping: give the request back for another instance.
             try? delivery.reject(requeue: true)
         }
@@ -177,6 +200,14 @@ struct RPCServer: Sendable {
         case .success(let arguments):
             return .success(arguments)
         case .failure(let error):
+            let unreadable = error.excPath == RemoteError.KnownPath.malformedRequest
+            if signature != nil, let method = self.methods[methodName] {
+                method.context.refused()
+                if unreadable { method.metrics.droppedUnreadable() }
+            } else {
+                self.unknown.worker.count(.refused)
+                if unreadable { self.unknown.delivery.droppedUnreadable() }
+            }
             self.logger.info(
                 "bad RPC request answered with an error",
                 metadata: [

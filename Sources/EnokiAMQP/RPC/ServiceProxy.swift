@@ -63,12 +63,13 @@ public struct ServiceProxy: Sendable {
         serviceName: String,
         caller: RPCCaller,
         timeout: Duration?,
+        metrics: ServiceMetrics? = nil,
         context: @escaping @Sendable () -> (JSONObject, [String])
     ) {
         self.serviceName = serviceName
         self.timeout = timeout
         self.context = context
-        self.performer = { call in
+        let perform: @Sendable (Call) async throws -> JSONValue = { call in
             try await caller.call(
                 service: call.service,
                 method: call.method,
@@ -77,6 +78,19 @@ public struct ServiceProxy: Sendable {
                 headers: ContextHeaders.headers(data: call.contextData, callIDStack: call.callIDStack),
                 timeout: call.timeout
             )
+        }
+        guard let metrics else {
+            self.performer = perform
+            return
+        }
+        self.performer = { call in
+            try await metrics.measure(
+                ServiceMetrics.Name.rpcClientCalls,
+                duration: ServiceMetrics.Name.rpcClientDuration,
+                labels: [("target_service", call.service), ("target_method", call.method)]
+            ) {
+                try await perform(call)
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import CoreMetrics
 public import EnokiAMQPClient
 public import EnokiCore
 public import Logging
@@ -61,7 +62,15 @@ public final class AMQPTransport: SharedExtension {
     ///   - reportsRefusals: Whether what waits for a connection fails at once when the broker refuses the user or
     ///     the virtual host, which no retry mends (a client, so that its caller hears of it), rather than waiting
     ///     for an operator to mend it (a runner's services, which keep retrying and logging).
-    public init(config: EnokiConfig, logger: Logger, name: String = "enoki", reportsRefusals: Bool = false) throws {
+    ///   - metricsFactory: Where the count of reconnections goes
+    ///     (``EnokiCore/ServiceMetrics/Name/reconnections``); swift-metrics' bootstrapped factory by default.
+    public init(
+        config: EnokiConfig,
+        logger: Logger,
+        name: String = "enoki",
+        reportsRefusals: Bool = false,
+        metricsFactory: (any MetricsFactory)? = nil
+    ) throws {
         self.config = config
         self.logger = logger
         self.failures = reportsRefusals ? [.authenticationFailed, .virtualHostRefused] : []
@@ -71,12 +80,38 @@ public final class AMQPTransport: SharedExtension {
         // Both connections live on one event loop: a reply confirmed on the publisher connection then acknowledges
         // its request on the consumer connection without waking another thread.
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        let consumerConnections = ConnectionCounter(role: "consumer", factory: metricsFactory)
+        let publisherConnections = ConnectionCounter(role: "publisher", factory: metricsFactory)
         self.consumer = AMQPClient(configuration: consumerConfiguration, eventLoopGroup: eventLoop, logger: logger) {
             connection in
+            consumerConnections.opened()
             try await holder.transport?.consumerConnected(connection)
         }
-        self.publisher = AMQPClient(configuration: publisherConfiguration, eventLoopGroup: eventLoop, logger: logger)
+        self.publisher = AMQPClient(configuration: publisherConfiguration, eventLoopGroup: eventLoop, logger: logger) {
+            _ in
+            publisherConnections.opened()
+        }
         holder.transport = self
+    }
+
+    /// Counts the connections of one client after its first (``EnokiCore/ServiceMetrics/Name/reconnections``).
+    private final class ConnectionCounter: Sendable {
+        private let reconnections: Counter
+        private let first = Atomic<Bool>(true)
+
+        init(role: String, factory: (any MetricsFactory)?) {
+            self.reconnections = Counter(
+                label: ServiceMetrics.Name.reconnections,
+                dimensions: [("connection", role)],
+                factory: factory ?? MetricsSystem.factory
+            )
+        }
+
+        func opened() {
+            if !self.first.exchange(false, ordering: .relaxed) {
+                self.reconnections.increment()
+            }
+        }
     }
 
     private final class SetupHolder: @unchecked Sendable {
@@ -87,7 +122,11 @@ public final class AMQPTransport: SharedExtension {
     /// The transport shared by the extensions of a runner.
     public static func shared(_ context: ContainerContext) throws -> AMQPTransport {
         try context.shared.get(AMQPTransport.self) {
-            let transport = try AMQPTransport(config: context.config, logger: context.logger.withoutService())
+            let transport = try AMQPTransport(
+                config: context.config,
+                logger: context.logger.withoutService(),
+                metricsFactory: context.metrics.factory
+            )
             transport.start()
             return transport
         }

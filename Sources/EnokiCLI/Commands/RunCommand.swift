@@ -3,9 +3,12 @@
 //===----------------------------------------------------------------------===//
 
 import ArgumentParser
+import CoreMetrics
 import EnokiAMQP
 import EnokiCore
+import EnokiPrometheus
 import Logging
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -36,7 +39,17 @@ struct RunCommand: AsyncParsableCommand {
         if self.cluster.config != nil, CommandLine.arguments.contains("--broker") {
             logger.warning("--broker is ignored: the broker comes from AMQP_URI in the config file")
         }
+        let prometheus = try PrometheusConfiguration(config: config)
+        let registry = prometheus.map { _ in PrometheusCollectorRegistry() }
+        if let registry {
+            // Before any container makes its metrics: those made earlier would stay with the factory that drops
+            // them.
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        }
         let runner = try ServiceRunner(services: chosen, config: config, logger: logger)
+        if let prometheus, let registry {
+            PrometheusExporter.install(in: runner.shared, registry: registry, configuration: prometheus, logger: logger)
+        }
         try await Self.run(runner, logger: logger)
     }
 

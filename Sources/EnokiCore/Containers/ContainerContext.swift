@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import CoreMetrics
 public import Logging
 
 /// What the extensions of a container (entrypoints and dependency providers) can see of it.
@@ -17,6 +18,8 @@ public struct ContainerContext: Sendable {
 
     /// What the service offers (its entrypoints and dependencies), as its discovery call answers it.
     public let description: ServiceDescription
+    /// Where the container's metrics go.
+    public let metrics: ServiceMetrics
 
     /// Creates a context.
     ///
@@ -26,18 +29,21 @@ public struct ContainerContext: Sendable {
     ///   - logger: The container's logger.
     ///   - shared: The extensions every container of the runner shares.
     ///   - description: What the service offers; by default nothing but its name.
+    ///   - metricsFactory: Where its metrics go; swift-metrics' bootstrapped factory by default.
     public init(
         serviceName: String,
         config: EnokiConfig,
         logger: Logger,
         shared: SharedExtensions,
-        description: ServiceDescription? = nil
+        description: ServiceDescription? = nil,
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
         self.serviceName = serviceName
         self.config = config
         self.logger = logger
         self.shared = shared
         self.description = description ?? ServiceDescription(service: serviceName)
+        self.metrics = ServiceMetrics(serviceName: serviceName, factory: metricsFactory)
     }
 
     /// The configured worker limit (`max_workers`; 0 or missing means 10).

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -58,11 +59,13 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     ///   - config: The configuration.
     ///   - shared: The runner's shared extensions.
     ///   - logger: The logger.
+    ///   - metricsFactory: Where the container's metrics go; swift-metrics' bootstrapped factory by default.
     public init(
         declaration: ServiceDeclaration<Service>? = nil,
         config: EnokiConfig,
         shared: SharedExtensions,
-        logger: Logger
+        logger: Logger,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws {
         let declaration = try declaration ?? ServiceDeclaration<Service>.make()
         self.declaration = declaration
@@ -73,7 +76,8 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
             config: config,
             logger: logger,
             shared: shared,
-            description: declaration.description
+            description: declaration.description,
+            metricsFactory: metricsFactory
         )
         self.context = context
         let runtime = WorkerRuntime(context: context, dependencies: declaration.dependencies)

@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+public import CoreMetrics
 public import Logging
 public import ServiceLifecycle
 
@@ -21,17 +22,24 @@ public final class ServiceRunner: Service, Sendable {
     private let logger: Logger
 
     /// A runner for the given service types.
+    ///
+    /// - Parameters:
+    ///   - services: The services.
+    ///   - config: The configuration.
+    ///   - logger: The logger.
+    ///   - metricsFactory: Where the containers' metrics go; swift-metrics' bootstrapped factory by default.
     public init(
         services: [any ServiceDefinition.Type],
         config: EnokiConfig,
-        logger: Logger
+        logger: Logger,
+        metricsFactory: (any MetricsFactory)? = nil
     ) throws {
         let shared = SharedExtensions()
         self.shared = shared
         self.config = config
         self.logger = logger
         self.containers = try services.map { type in
-            try Self.makeContainer(type, config: config, shared: shared, logger: logger)
+            try Self.makeContainer(type, config: config, shared: shared, logger: logger, metrics: metricsFactory)
         }
     }
 
@@ -52,9 +60,10 @@ public final class ServiceRunner: Service, Sendable {
         _ type: S.Type,
         config: EnokiConfig,
         shared: SharedExtensions,
-        logger: Logger
+        logger: Logger,
+        metrics: (any MetricsFactory)?
     ) throws -> any ServiceContainerProtocol {
-        try ServiceContainer<S>(config: config, shared: shared, logger: logger)
+        try ServiceContainer<S>(config: config, shared: shared, logger: logger, metricsFactory: metrics)
     }
 
     /// The service names.
@@ -77,6 +86,7 @@ public final class ServiceRunner: Service, Sendable {
             }
             try await group.waitForAll()
         }
+        try await self.shared.runnerStarted()
         // Every entrypoint is consuming from here on: a caller may rely on this line.
         self.logger.info("services started: \(self.serviceNames.joined(separator: ", "))")
     }

@@ -9,6 +9,9 @@ import Synchronization
 ///
 /// It is made the first time an extension asks for it, and stopped after every container has stopped.
 public protocol SharedExtension: AnyObject, Sendable {
+    /// Runs once every container of the runner has started, before the runner says its services have started.
+    /// By default it does nothing.
+    func runnerStarted() async throws
     /// Stops the resource gracefully (after the containers' workers have finished).
     func stop() async
     /// Stops the resource at once.
@@ -16,6 +19,7 @@ public protocol SharedExtension: AnyObject, Sendable {
 }
 
 extension SharedExtension {
+    public func runnerStarted() async throws {}
     public func kill() async { await self.stop() }
 }
 
@@ -42,6 +46,13 @@ public final class SharedExtensions: Sendable {
     /// The extension of type `T`, if one was made.
     public func existing<T: SharedExtension>(_ type: T.Type) -> T? {
         self.extensions.withLock { $0[ObjectIdentifier(type)] as? T }
+    }
+
+    /// Tells every extension that the runner has started, in the order they were made.
+    public func runnerStarted() async throws {
+        let keys = self.order.withLock { $0 }
+        let all = self.extensions.withLock { extensions in keys.compactMap { extensions[$0] } }
+        for item in all { try await item.runnerStarted() }
     }
 
     /// Stops every extension, the most recently made first.

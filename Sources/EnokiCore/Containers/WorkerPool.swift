@@ -2,6 +2,7 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
+import CoreMetrics
 import DequeModule
 import Synchronization
 
@@ -32,15 +33,31 @@ final class WorkerPool: Sendable {
     }
 
     private let state: Mutex<State>
+    private let busy: Gauge
+    private let waiting: Gauge
 
-    init(limit: Int) {
-        self.state = Mutex(State(limit: max(limit, 1)))
+    init(limit: Int, metrics: ServiceMetrics? = nil) {
+        let limit = max(limit, 1)
+        self.state = Mutex(State(limit: limit))
+        let metrics = metrics ?? ServiceMetrics(serviceName: "", factory: NOOPMetricsHandler.instance)
+        self.busy = metrics.gauge(ServiceMetrics.Name.workersBusy)
+        self.waiting = metrics.gauge(ServiceMetrics.Name.workersWaiting)
+        metrics.gauge(ServiceMetrics.Name.workersMax).record(limit)
+        self.busy.record(0)
+        self.waiting.record(0)
+    }
+
+    /// Reports how many workers run and wait; called with the lock held, so that the gauges move in order.
+    private func report(_ state: borrowing State) {
+        self.busy.record(state.running)
+        self.waiting.record(state.pending.count)
     }
 
     /// Starts the job now if a slot is free, or queues it; `false` when the pool no longer accepts work.
     func submit(_ job: WorkerJob) -> Bool {
         let start = self.state.withLock { state -> UInt64?? in
             guard state.accepting else { return .none }
+            defer { self.report(state) }
             if state.running < state.limit {
                 state.running += 1
                 state.nextID += 1
@@ -78,6 +95,7 @@ final class WorkerPool: Sendable {
         self.state.withLock { state in
             guard state.accepting, state.running < state.limit, state.pending.isEmpty else { return nil }
             state.running += 1
+            self.report(state)
             state.nextID += 1
             return state.nextID
         }
@@ -94,6 +112,7 @@ final class WorkerPool: Sendable {
             if !inCallersTask, state.tasks.removeValue(forKey: id) == nil {
                 state.finishedEarly.insert(id)
             }
+            defer { self.report(state) }
             if state.accepting, let job = state.pending.popFirst() {
                 state.nextID += 1
                 return ((job, state.nextID), [])
@@ -122,7 +141,10 @@ final class WorkerPool: Sendable {
     func stopAccepting() -> Int {
         let dropped = self.state.withLock { state in
             state.accepting = false
-            defer { state.pending.removeAll() }
+            defer {
+                state.pending.removeAll()
+                self.report(state)
+            }
             return Array(state.pending)
         }
         for job in dropped {

@@ -40,7 +40,7 @@ final class WorkerRuntime: Sendable {
         self.logger = context.logger
         self.parentCallsTracked = context.parentCallsTracked
         self.dependencies = dependencies
-        self.pool = WorkerPool(limit: context.maxWorkers)
+        self.pool = WorkerPool(limit: context.maxWorkers, metrics: context.metrics)
     }
 
     /// Queues work for a worker; `false` when the pool takes no more.
@@ -61,6 +61,7 @@ final class WorkerRuntime: Sendable {
         _ run: Run,
         methodName: String,
         entrypoint: E,
+        metrics: EntrypointMetrics,
         input: E.Input,
         contextData: JSONObject,
         parentStack: [String],
@@ -77,6 +78,7 @@ final class WorkerRuntime: Sendable {
             parentCallsTracked: self.parentCallsTracked,
             logger: self.logger
         )
+        let started = ContinuousClock.now
         var result: Result<E.Output, any Error>
         do {
             var resolved: [String: any Sendable] = [:]
@@ -97,8 +99,14 @@ final class WorkerRuntime: Sendable {
         } catch {
             result = .failure(error)
         }
+        let outcome: WorkerOutcome
+        switch result {
+        case .success: outcome = .success
+        case .failure(let error): outcome = entrypoint.isExpected(error) ? .expectedError : .error
+        }
+        metrics.record(outcome, duration: ContinuousClock.now - started)
         if case .failure(let error) = result, !(error is CancellationError) {
-            if entrypoint.isExpected(error) {
+            if outcome == .expectedError {
                 worker.logger.warning(
                     "(expected) error handling worker",
                     metadata: ["worker": "\(worker.callID)", "error": "\(error)"]

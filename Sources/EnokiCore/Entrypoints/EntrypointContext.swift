@@ -25,6 +25,8 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     let entrypoint: E
     let runtime: WorkerRuntime
     let invoke: WorkerRuntime.Invoke<E>
+    /// The entrypoint's counts and durations.
+    public let metrics: EntrypointMetrics
 
     init(
         container: ContainerContext,
@@ -38,6 +40,16 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
         self.entrypoint = entrypoint
         self.runtime = runtime
         self.invoke = invoke
+        self.metrics = container.metrics.entrypoint(
+            kind: entrypoint.describe(method: methodName)?.kind ?? "discovery",
+            method: methodName
+        )
+    }
+
+    /// Counts a message or request the entrypoint refused before any worker ran (it could not be read, or its
+    /// arguments did not fit), as ``WorkerOutcome/refused``.
+    public func refused() {
+        self.metrics.count(.refused)
     }
 
     /// Runs the method in a worker as soon as the container has a free slot, and returns what it gave back.
@@ -159,6 +171,7 @@ public struct WorkerSlot<E: Entrypoint>: Sendable {
             self.run,
             methodName: self.context.methodName,
             entrypoint: self.context.entrypoint,
+            metrics: self.context.metrics,
             input: input,
             contextData: contextData,
             parentStack: parentStack,

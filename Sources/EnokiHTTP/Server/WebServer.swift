@@ -44,8 +44,12 @@ public final class WebServer: SharedExtension {
     private let state = Mutex(State())
     private let started = SharedOperation<Int>()
 
-    init(configuration: WebServerConfiguration, logger: Logger) {
+    /// The runner's operational endpoints (metrics, health), served when no route takes their paths.
+    let operations: OperationalRoutes
+
+    init(configuration: WebServerConfiguration, logger: Logger, operations: OperationalRoutes = OperationalRoutes()) {
         self.configuration = configuration
+        self.operations = operations
         var logger = logger
         logger[metadataKey: "service"] = nil
         self.logger = logger
@@ -53,8 +57,16 @@ public final class WebServer: SharedExtension {
 
     /// The runner's server, made the first time an entrypoint asks.
     static func of(_ container: ContainerContext) throws -> WebServer {
-        try container.shared.get(WebServer.self) {
-            WebServer(configuration: try WebServerConfiguration(config: container.config), logger: container.logger)
+        // Outside the shared extensions' lock, which making the server holds.
+        let operations = OperationalRoutes.of(container.shared)
+        return try container.shared.get(WebServer.self) {
+            let server = WebServer(
+                configuration: try WebServerConfiguration(config: container.config),
+                logger: container.logger,
+                operations: operations
+            )
+            server.operations.markServed()
+            return server
         }
     }
 
@@ -180,6 +192,12 @@ public final class WebServer: SharedExtension {
         case .notFound:
             if let described = self.describe(method: method, path: path) {
                 response = described
+            } else if method == "GET" || method == "HEAD", let answer = await self.operations.respond(to: path) {
+                response = WebResponse(
+                    status: answer.status,
+                    headers: [("Content-Type", answer.contentType)],
+                    body: answer.body
+                )
             } else {
                 response = WebPages.notFound
             }
@@ -195,10 +213,12 @@ public final class WebServer: SharedExtension {
         values: [String: JSONValue]
     ) async -> WebResponse {
         if self.state.withLock({ $0.stopping.contains(route.id) }) {
+            route.context.refused()
             return WebPages.unavailable
         }
         let limit = self.configuration.maxBodySize
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            route.context.refused()
             return WebPages.tooLarge
         }
         var request = request
@@ -206,6 +226,7 @@ public final class WebServer: SharedExtension {
         do {
             body = try await request.collectBody(upTo: limit)
         } catch {
+            route.context.refused()
             return WebPages.tooLarge
         }
         let webRequest = WebRequest(
@@ -219,6 +240,7 @@ public final class WebServer: SharedExtension {
         do {
             return try await route.context.run(webRequest)
         } catch let error as EnokiError where error.code == .containerStopped {
+            route.context.refused()
             return WebPages.unavailable
         } catch {
             return route.entrypoint.response(for: error)
