@@ -45,6 +45,14 @@ struct RPCServer: Sendable {
     struct Discovery: Sendable {
         var context: EntrypointContext<DiscoveryEntrypoint>
         var description: JSONValue
+
+        /// The description, with the runner's health (``EnokiCore/RunnerHealth/json``) under `health`, so that a
+        /// runner without an HTTP server answers probes too.
+        func answer() -> JSONValue {
+            guard case .object(var object) = self.description else { return self.description }
+            object["health"] = RunnerHealth.of(self.context.container.shared).json
+            return .object(object)
+        }
     }
 
     let serviceName: String
@@ -132,7 +140,7 @@ struct RPCServer: Sendable {
         }
         if isDiscovery, let discovery = self.discovery {
             Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: discovery.context, self.replier) { _ in
-                .success(discovery.description)
+                .success(discovery.answer())
             }
         } else if let context = method?.context ?? self.anyContext {
             let signature = method?.signature

@@ -121,13 +121,27 @@ public final class AMQPTransport: SharedExtension {
 
     /// The transport shared by the extensions of a runner.
     public static func shared(_ context: ContainerContext) throws -> AMQPTransport {
-        try context.shared.get(AMQPTransport.self) {
+        // Outside the shared extensions' lock, which making the transport holds.
+        let health = RunnerHealth.of(context.shared)
+        return try context.shared.get(AMQPTransport.self) {
             let transport = try AMQPTransport(
                 config: context.config,
                 logger: context.logger.withoutService(),
                 metricsFactory: context.metrics.factory
             )
             transport.start()
+            let url = transport.redactedURL
+            health.register("amqp") { [weak transport] in
+                guard let transport else { return RunnerHealth.Status(ready: false, detail: "stopped") }
+                let consumer = transport.consumer.isConnected
+                let publisher = transport.publisher.isConnected
+                if consumer && publisher { return RunnerHealth.Status(ready: true, detail: "connected to \(url)") }
+                let missing = [consumer ? nil : "consumer", publisher ? nil : "publisher"].compactMap { $0 }
+                return RunnerHealth.Status(
+                    ready: false,
+                    detail: "no \(missing.joined(separator: " or ")) connection to \(url)"
+                )
+            }
             return transport
         }
     }

@@ -59,10 +59,34 @@ final class ServiceEndpoint: Sendable {
     /// The endpoint of a container, made on first use.
     static func of(_ context: ContainerContext) throws -> ServiceEndpoint {
         let transport = try AMQPTransport.shared(context)
-        return context.shared.get(ServiceEndpoints.self) { ServiceEndpoints() }.endpoint(
+        let health = RunnerHealth.of(context.shared)
+        let (endpoint, made) = context.shared.get(ServiceEndpoints.self) { ServiceEndpoints() }.endpoint(
             for: context,
             transport: transport
         )
+        if made {
+            let name = context.serviceName
+            health.register(name) { [weak endpoint] in
+                endpoint?.health ?? RunnerHealth.Status(ready: false, detail: "\(name) is not running")
+            }
+        }
+        return endpoint
+    }
+
+    /// Whether the container's consumers run: its channel is open and every queue registered is consumed on it.
+    var health: RunnerHealth.Status {
+        self.state.withLock { state in
+            if state.stopped {
+                return RunnerHealth.Status(ready: false, detail: "stopping: its consumers are cancelled")
+            }
+            guard let channel = state.readyChannel, channel.isOpen else {
+                return RunnerHealth.Status(
+                    ready: false,
+                    detail: "not consuming: waiting for a channel to the broker and its queues"
+                )
+            }
+            return RunnerHealth.Status(ready: true, detail: "consuming")
+        }
     }
 
     // MARK: Registration (during setup)
@@ -237,12 +261,13 @@ final class ServiceEndpoint: Sendable {
 final class ServiceEndpoints: SharedExtension {
     private let endpoints = Mutex<[String: ServiceEndpoint]>([:])
 
-    func endpoint(for context: ContainerContext, transport: AMQPTransport) -> ServiceEndpoint {
+    /// The endpoint of a container, and whether it was made now.
+    func endpoint(for context: ContainerContext, transport: AMQPTransport) -> (ServiceEndpoint, Bool) {
         self.endpoints.withLock { endpoints in
-            if let endpoint = endpoints[context.serviceName] { return endpoint }
+            if let endpoint = endpoints[context.serviceName] { return (endpoint, false) }
             let endpoint = ServiceEndpoint(context: context, transport: transport)
             endpoints[context.serviceName] = endpoint
-            return endpoint
+            return (endpoint, true)
         }
     }
 

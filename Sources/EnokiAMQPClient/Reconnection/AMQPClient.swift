@@ -120,6 +120,9 @@ public final class AMQPClient: Service, Sendable {
         self.onConnect = onConnect
     }
 
+    /// Whether the client has an open connection now.
+    public var isConnected: Bool { self.state.withLock { $0.current?.isOpen ?? false } }
+
     /// Connects and keeps the connection open until graceful shutdown or cancellation, then closes it.
     public func run() async throws {
         var attempt = 0

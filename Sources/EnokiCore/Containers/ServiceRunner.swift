@@ -19,6 +19,8 @@ public final class ServiceRunner: Service, Sendable {
     public let shared: SharedExtensions
     /// The configuration.
     public let config: EnokiConfig
+    /// Whether the runner is live and ready (served at `/health/live` and `/health/ready`).
+    public let health: RunnerHealth
     private let logger: Logger
 
     /// A runner for the given service types.
@@ -41,6 +43,7 @@ public final class ServiceRunner: Service, Sendable {
         self.containers = try services.map { type in
             try Self.makeContainer(type, config: config, shared: shared, logger: logger, metrics: metricsFactory)
         }
+        self.health = RunnerHealth.of(shared)
     }
 
     /// A runner for containers made beforehand (with altered declarations, say), sharing `shared`.
@@ -54,6 +57,7 @@ public final class ServiceRunner: Service, Sendable {
         self.shared = shared
         self.config = config
         self.logger = logger
+        self.health = RunnerHealth.of(shared)
     }
 
     private static func makeContainer<S: ServiceDefinition>(
@@ -87,6 +91,7 @@ public final class ServiceRunner: Service, Sendable {
             try await group.waitForAll()
         }
         try await self.shared.runnerStarted()
+        self.health.enter(.started)
         // Every entrypoint is consuming from here on: a caller may rely on this line.
         self.logger.info("services started: \(self.serviceNames.joined(separator: ", "))")
     }
@@ -94,6 +99,7 @@ public final class ServiceRunner: Service, Sendable {
     /// Stops every container gracefully, then the shared extensions.
     public func stop() async {
         self.logger.info("stopping services: \(self.serviceNames.joined(separator: ", "))")
+        self.health.enter(.stopping)
         await withTaskGroup(of: Void.self) { group in
             for container in self.containers {
                 group.addTask { await container.stop() }
@@ -105,6 +111,7 @@ public final class ServiceRunner: Service, Sendable {
     /// Stops every container at once.
     public func kill() async {
         self.logger.info("killing services: \(self.serviceNames.joined(separator: ", "))")
+        self.health.enter(.stopping)
         await withTaskGroup(of: Void.self) { group in
             for container in self.containers {
                 group.addTask { await container.kill() }

@@ -32,6 +32,9 @@ public final class SharedExtensions: Sendable {
     public init() {}
 
     /// The extension of type `T`, made with `make` the first time it is asked for.
+    ///
+    /// `make` runs with the extensions locked, so that no two callers make one each: it must not ask for another
+    /// extension (ask before, and capture it).
     public func get<T: SharedExtension>(_ type: T.Type, orMake make: () throws -> T) rethrows -> T {
         let key = ObjectIdentifier(type)
         return try self.extensions.withLock { extensions in
