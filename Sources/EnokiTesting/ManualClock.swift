@@ -6,7 +6,7 @@ import Synchronization
 
 /// A clock that moves only when the test moves it, for testing timers without waiting.
 ///
-/// Install it for a test's containers (``TestCluster/run(services:config:clock:virtualHosts:logger:metricsFactory:_:)`` takes one, as
+/// Install it for a test's containers (``TestCluster/run(services:config:clock:virtualHosts:logger:telemetry:_:)`` takes one, as
 /// does `TimerClock.install(_:in:)`), wait until what the test drives is asleep with ``waitForSleepers(_:)``,
 /// and move time with ``advance(by:)`` or ``advanceToNextDeadline()``.
 ///

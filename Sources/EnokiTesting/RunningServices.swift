@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-import CoreMetrics
 public import EnokiCore
 import Logging
 
@@ -56,7 +55,7 @@ extension TestService {
         config: EnokiConfig,
         clock: (any Clock<Duration>)?,
         logger: Logger,
-        metrics: (any MetricsFactory)?,
+        telemetry: Telemetry,
         withBroker: Bool
     ) throws -> (ServiceRunner, [String: TestDoubles]) {
         let shared = SharedExtensions()
@@ -66,7 +65,7 @@ extension TestService {
         var containers: [any ServiceContainerProtocol] = []
         var doubles: [String: TestDoubles] = [:]
         for service in services {
-            let (container, serviceDoubles) = try service.make(config, shared, logger, metrics, withBroker)
+            let (container, serviceDoubles) = try service.make(config, shared, logger, telemetry, withBroker)
             containers.append(container)
             doubles[service.serviceName] = serviceDoubles
         }

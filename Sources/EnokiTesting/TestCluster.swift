@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import CoreMetrics
 public import EnokiAMQP
 public import EnokiCore
 import Foundation
@@ -89,8 +88,8 @@ public struct TestCluster: RunningServices {
     ///   - clock: The clock the services' timers follow (a ``ManualClock``, say); the continuous clock by default.
     ///   - virtualHosts: How to make the virtual host.
     ///   - logger: Where the services log; silent by default.
-    ///   - metricsFactory: Where the services' metrics go (a `TestMetrics` of MetricsTestKit, say); swift-metrics'
-    ///     bootstrapped factory by default.
+    ///   - telemetry: Where the services' metrics and spans go (MetricsTestKit's `TestMetrics`, InMemoryTracing's
+    ///     `InMemoryTracer`); the bootstrapped factory and tracer by default.
     ///   - body: The test.
     public static func run<Result: Sendable>(
         services: [TestService],
@@ -98,7 +97,7 @@ public struct TestCluster: RunningServices {
         clock: (any Clock<Duration>)? = nil,
         virtualHosts: VirtualHosts = VirtualHosts(),
         logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        metricsFactory: (any MetricsFactory)? = nil,
+        telemetry: Telemetry = Telemetry(),
         _ body: (TestCluster) async throws -> Result
     ) async throws -> Result {
         try await self.withVirtualHost(virtualHosts: virtualHosts) { virtualHost, url in
@@ -112,7 +111,7 @@ public struct TestCluster: RunningServices {
                 config: config,
                 clock: clock,
                 logger: logger,
-                metrics: metricsFactory,
+                telemetry: telemetry,
                 withBroker: true
             )
             let client = try ClusterRPCClient(config: config, defaultTimeout: .seconds(20), logger: logger)

@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import CoreMetrics
 public import EnokiCore
 public import Logging
 
@@ -47,8 +46,8 @@ public struct TestRunner: RunningServices {
     ///     127.0.0.1 (read it from the web server).
     ///   - clock: The clock the services' timers follow (a ``ManualClock``, say); the continuous clock by default.
     ///   - logger: Where the services log; silent by default.
-    ///   - metricsFactory: Where the services' metrics go (a `TestMetrics` of MetricsTestKit, say); swift-metrics'
-    ///     bootstrapped factory by default.
+    ///   - telemetry: Where the services' metrics and spans go (MetricsTestKit's `TestMetrics`, InMemoryTracing's
+    ///     `InMemoryTracer`); the bootstrapped factory and tracer by default.
     ///   - startTimeout: How long the services may take to start; an entrypoint that waits for a broker never
     ///     does.
     ///   - body: The test.
@@ -57,7 +56,7 @@ public struct TestRunner: RunningServices {
         config: EnokiConfig = EnokiConfig(),
         clock: (any Clock<Duration>)? = nil,
         logger: Logger = Logger(label: "enoki.test", factory: { _ in SwiftLogNoOpLogHandler() }),
-        metricsFactory: (any MetricsFactory)? = nil,
+        telemetry: Telemetry = Telemetry(),
         startTimeout: Duration = .seconds(10),
         _ body: (TestRunner) async throws -> Result
     ) async throws -> Result {
@@ -73,7 +72,7 @@ public struct TestRunner: RunningServices {
             config: config,
             clock: clock,
             logger: logger,
-            metrics: metricsFactory,
+            telemetry: telemetry,
             withBroker: false
         )
         let services = TestRunner(config: config, runner: runner, doublesByService: doubles)

@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-import CoreMetrics
 public import EnokiCore
 import Logging
 
@@ -35,7 +34,7 @@ public struct TestService: Sendable {
             _ config: EnokiConfig,
             _ shared: SharedExtensions,
             _ logger: Logger,
-            _ metrics: (any MetricsFactory)?,
+            _ telemetry: Telemetry,
             _ withBroker: Bool
         ) throws -> (any ServiceContainerProtocol, TestDoubles)
 
@@ -46,7 +45,7 @@ public struct TestService: Sendable {
         restrictEntrypoints: Set<String>? = nil,
         replacing: [String: Replacement] = [:]
     ) -> TestService {
-        TestService(serviceName: S.serviceName) { config, shared, logger, metrics, withBroker in
+        TestService(serviceName: S.serviceName) { config, shared, logger, telemetry, withBroker in
             var declaration = try ServiceDeclaration<S>.make()
             if !withBroker {
                 declaration.removeEntrypoints(method: ServiceDescription.discoveryMethod)
@@ -85,7 +84,7 @@ public struct TestService: Sendable {
                 config: config,
                 shared: shared,
                 logger: logger,
-                metricsFactory: metrics
+                telemetry: telemetry
             )
             return (container, doubles)
         }

@@ -61,7 +61,8 @@ struct Metered {
 
     @Test func everyEntrypointAndOutgoingCallIsCountedByOutcome() async throws {
         let metrics = TestMetrics()
-        try await TestCluster.run(services: [.service(Metered.self)], metricsFactory: metrics) { cluster in
+        try await TestCluster.run(services: [.service(Metered.self)], telemetry: Telemetry(metricsFactory: metrics)) {
+            cluster in
             let rpc = cluster.rpc.metered
             let one: Int = try await rpc.ok(1)
             #expect(one == 1)
@@ -148,7 +149,8 @@ struct Metered {
 
     @Test func aRequestThatCannotBeReadIsRefusedAndCountedAsDropped() async throws {
         let metrics = TestMetrics()
-        try await TestCluster.run(services: [.service(Metered.self)], metricsFactory: metrics) { cluster in
+        try await TestCluster.run(services: [.service(Metered.self)], telemetry: Telemetry(metricsFactory: metrics)) {
+            cluster in
             let connection = try await AMQPConnection.connect(configuration: .init(url: cluster.config.amqpURI))
             let channel = try await connection.openChannel()
             var properties = BasicProperties()

@@ -47,7 +47,7 @@ private struct Metered: ServiceDefinition {
             config: ["max_workers": 3],
             shared: SharedExtensions(),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            metricsFactory: metrics
+            telemetry: Telemetry(metricsFactory: metrics)
         )
         try await container.setUp()
         let context = Metered.entrypoint.context.withLock { $0! }
@@ -90,7 +90,7 @@ private struct Metered: ServiceDefinition {
             config: ["max_workers": 1],
             shared: SharedExtensions(),
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            metricsFactory: metrics
+            telemetry: Telemetry(metricsFactory: metrics)
         )
         try await container.setUp()
         let context = Metered.entrypoint.context.withLock { $0! }

@@ -5,6 +5,7 @@
 import EnokiAMQPClient
 public import EnokiCore
 import Synchronization
+import Tracing
 
 /// The dependency that lets workers dispatch events as their service (Nameko's `EventDispatcher`,
 /// nameko-wire §6.1).
@@ -25,7 +26,7 @@ import Synchronization
 /// `DECLARE_EVENT_EXCHANGES` is false. They are persistent and published with confirms, not mandatory.
 public final class EventDispatcher: DependencyProvider {
     private let state = Mutex<(transport: AMQPTransport?, exchange: ExchangeSpec?, declare: Bool)>((nil, nil, true))
-    private let metrics = Mutex<ServiceMetrics?>(nil)
+    private let container = Mutex<ContainerContext?>(nil)
 
     /// A dispatcher.
     public init() {}
@@ -34,7 +35,7 @@ public final class EventDispatcher: DependencyProvider {
         let transport = try AMQPTransport.shared(container)
         let exchange = EventHandlerQueue.exchange(of: container.serviceName, config: container.config)
         self.state.withLock { $0 = (transport, exchange, container.config.declareEventExchanges) }
-        self.metrics.withLock { $0 = container.metrics }
+        self.container.withLock { $0 = container }
     }
 
     public func start() async throws {
@@ -49,20 +50,30 @@ public final class EventDispatcher: DependencyProvider {
         guard let transport, let exchange else {
             throw EnokiError(.dependency, "EventDispatcher was not set up")
         }
-        let metrics = self.metrics.withLock { $0 } ?? ServiceMetrics(serviceName: worker.serviceName)
+        guard let container = self.container.withLock({ $0 }) else {
+            throw EnokiError(.dependency, "EventDispatcher was not set up")
+        }
+        let (metrics, tracing) = (container.metrics, container.tracing)
         return EventDispatch(source: worker.serviceName, context: worker) { event in
             try await metrics.measure(
                 ServiceMetrics.Name.eventsDispatched,
                 duration: ServiceMetrics.Name.eventDispatchDuration,
                 labels: [("event_type", event.eventType)]
             ) {
-                try await Self.publish(
-                    event,
-                    headers: ContextHeaders.headers(data: event.contextData, callIDStack: event.callIDStack),
-                    exchange: exchange,
-                    declare: declare,
-                    transport: transport
-                )
+                try await tracing.outgoing(
+                    "\(event.source).\(event.eventType) dispatch",
+                    kind: .producer,
+                    attributes: [("messaging.system", "rabbitmq"), ("messaging.destination.name", exchange.name)],
+                    contextData: event.contextData
+                ) { data in
+                    try await Self.publish(
+                        event,
+                        headers: ContextHeaders.headers(data: data, callIDStack: event.callIDStack),
+                        exchange: exchange,
+                        declare: declare,
+                        transport: transport
+                    )
+                }
             }
         }
     }

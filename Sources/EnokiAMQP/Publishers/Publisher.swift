@@ -5,6 +5,7 @@
 import EnokiAMQPClient
 public import EnokiCore
 import Synchronization
+import Tracing
 
 /// The dependency that lets workers publish messages to an exchange, or to a queue through the default exchange
 /// (Nameko's `Publisher`, nameko-wire §7).
@@ -28,7 +29,7 @@ public final class Publisher: DependencyProvider {
     public let exchange: ExchangeSpec?
     /// Queues (with their exchanges and bindings) declared with the exchange.
     public let queues: [QueueSpec]
-    private let transport = Mutex<(transport: AMQPTransport, metrics: ServiceMetrics)?>(nil)
+    private let transport = Mutex<(transport: AMQPTransport, container: ContainerContext)?>(nil)
 
     /// A publisher.
     ///
@@ -47,7 +48,7 @@ public final class Publisher: DependencyProvider {
 
     public func setup(_ container: ContainerContext) async throws {
         let transport = try AMQPTransport.shared(container)
-        self.transport.withLock { $0 = (transport, container.metrics) }
+        self.transport.withLock { $0 = (transport, container) }
     }
 
     public func start() async throws {
@@ -57,18 +58,28 @@ public final class Publisher: DependencyProvider {
     }
 
     public func dependency(for worker: WorkerContext) async throws -> Publish {
-        guard let (transport, metrics) = self.transport.withLock({ $0 }) else {
+        guard let (transport, container) = self.transport.withLock({ $0 }) else {
             throw EnokiError(.dependency, "Publisher was not set up")
         }
         let exchanges = self.exchanges
         let queues = self.queues
+        let (metrics, tracing) = (container.metrics, container.tracing)
         return Publish(exchange: self.exchange?.name ?? "", context: worker) { message in
             try await metrics.measure(
                 ServiceMetrics.Name.messagesPublished,
                 duration: ServiceMetrics.Name.publishDuration,
                 labels: [("exchange", message.exchange)]
             ) {
-                try await Self.publish(message, exchanges: exchanges, queues: queues, transport: transport)
+                try await tracing.outgoing(
+                    "\(message.exchange.isEmpty ? "(default)" : message.exchange) publish",
+                    kind: .producer,
+                    attributes: [("messaging.system", "rabbitmq"), ("messaging.destination.name", message.exchange)],
+                    contextData: message.contextData
+                ) { data in
+                    var message = message
+                    message.contextData = data
+                    return try await Self.publish(message, exchanges: exchanges, queues: queues, transport: transport)
+                }
             }
         }
     }

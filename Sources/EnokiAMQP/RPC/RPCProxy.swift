@@ -51,7 +51,7 @@ public final class RPCProxy: DependencyProvider {
             serviceName: self.targetService,
             caller: caller,
             timeout: timeout,
-            metrics: endpoint.context.metrics
+            container: endpoint.context
         ) {
             (worker.data, worker.callIDStack)
         }

@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 public import EnokiCore
+import Tracing
 
 /// Calls the methods of one service, Python or Swift, by name: `try await serviceB.hello()`.
 ///
@@ -63,7 +64,7 @@ public struct ServiceProxy: Sendable {
         serviceName: String,
         caller: RPCCaller,
         timeout: Duration?,
-        metrics: ServiceMetrics? = nil,
+        container: ContainerContext? = nil,
         context: @escaping @Sendable () -> (JSONObject, [String])
     ) {
         self.serviceName = serviceName
@@ -79,17 +80,27 @@ public struct ServiceProxy: Sendable {
                 timeout: call.timeout
             )
         }
-        guard let metrics else {
+        guard let container else {
             self.performer = perform
             return
         }
+        let (metrics, tracing) = (container.metrics, container.tracing)
         self.performer = { call in
             try await metrics.measure(
                 ServiceMetrics.Name.rpcClientCalls,
                 duration: ServiceMetrics.Name.rpcClientDuration,
                 labels: [("target_service", call.service), ("target_method", call.method)]
             ) {
-                try await perform(call)
+                try await tracing.outgoing(
+                    "\(call.service).\(call.method)",
+                    kind: .client,
+                    attributes: [("rpc.system", "nameko"), ("rpc.service", call.service), ("rpc.method", call.method)],
+                    contextData: call.contextData
+                ) { data in
+                    var call = call
+                    call.contextData = data
+                    return try await perform(call)
+                }
             }
         }
     }

@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import CoreMetrics
 public import Logging
 
 /// What the extensions of a container (entrypoints and dependency providers) can see of it.
@@ -20,6 +19,8 @@ public struct ContainerContext: Sendable {
     public let description: ServiceDescription
     /// Where the container's metrics go.
     public let metrics: ServiceMetrics
+    /// Where the container's spans go.
+    public let tracing: WorkerTracing
 
     /// Creates a context.
     ///
@@ -29,21 +30,22 @@ public struct ContainerContext: Sendable {
     ///   - logger: The container's logger.
     ///   - shared: The extensions every container of the runner shares.
     ///   - description: What the service offers; by default nothing but its name.
-    ///   - metricsFactory: Where its metrics go; swift-metrics' bootstrapped factory by default.
+    ///   - telemetry: Where its metrics and spans go; the bootstrapped factory and tracer by default.
     public init(
         serviceName: String,
         config: EnokiConfig,
         logger: Logger,
         shared: SharedExtensions,
         description: ServiceDescription? = nil,
-        metricsFactory: (any MetricsFactory)? = nil
+        telemetry: Telemetry = Telemetry()
     ) {
         self.serviceName = serviceName
         self.config = config
         self.logger = logger
         self.shared = shared
         self.description = description ?? ServiceDescription(service: serviceName)
-        self.metrics = ServiceMetrics(serviceName: serviceName, factory: metricsFactory)
+        self.metrics = ServiceMetrics(serviceName: serviceName, factory: telemetry.metricsFactory)
+        self.tracing = WorkerTracing(tracer: telemetry.tracer)
     }
 
     /// The configured worker limit (`max_workers`; 0 or missing means 10).

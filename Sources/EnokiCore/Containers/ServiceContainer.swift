@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import CoreMetrics
 public import Logging
 import Synchronization
 
@@ -59,13 +58,13 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
     ///   - config: The configuration.
     ///   - shared: The runner's shared extensions.
     ///   - logger: The logger.
-    ///   - metricsFactory: Where the container's metrics go; swift-metrics' bootstrapped factory by default.
+    ///   - telemetry: Where the container's metrics and spans go; the bootstrapped factory and tracer by default.
     public init(
         declaration: ServiceDeclaration<Service>? = nil,
         config: EnokiConfig,
         shared: SharedExtensions,
         logger: Logger,
-        metricsFactory: (any MetricsFactory)? = nil
+        telemetry: Telemetry = Telemetry()
     ) throws {
         let declaration = try declaration ?? ServiceDeclaration<Service>.make()
         self.declaration = declaration
@@ -77,7 +76,7 @@ public final class ServiceContainer<Service: ServiceDefinition>: ServiceContaine
             logger: logger,
             shared: shared,
             description: declaration.description,
-            metricsFactory: metricsFactory
+            telemetry: telemetry
         )
         self.context = context
         let runtime = WorkerRuntime(context: context, dependencies: declaration.dependencies)

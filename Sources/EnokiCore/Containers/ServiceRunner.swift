@@ -2,7 +2,6 @@
 // This source file is part of Enoki. Licensed under Apache License v2.0.
 //===----------------------------------------------------------------------===//
 
-public import CoreMetrics
 public import Logging
 public import ServiceLifecycle
 
@@ -29,19 +28,19 @@ public final class ServiceRunner: Service, Sendable {
     ///   - services: The services.
     ///   - config: The configuration.
     ///   - logger: The logger.
-    ///   - metricsFactory: Where the containers' metrics go; swift-metrics' bootstrapped factory by default.
+    ///   - telemetry: Where the containers' metrics and spans go; the bootstrapped factory and tracer by default.
     public init(
         services: [any ServiceDefinition.Type],
         config: EnokiConfig,
         logger: Logger,
-        metricsFactory: (any MetricsFactory)? = nil
+        telemetry: Telemetry = Telemetry()
     ) throws {
         let shared = SharedExtensions()
         self.shared = shared
         self.config = config
         self.logger = logger
         self.containers = try services.map { type in
-            try Self.makeContainer(type, config: config, shared: shared, logger: logger, metrics: metricsFactory)
+            try Self.makeContainer(type, config: config, shared: shared, logger: logger, telemetry: telemetry)
         }
         self.health = RunnerHealth.of(shared)
     }
@@ -65,9 +64,9 @@ public final class ServiceRunner: Service, Sendable {
         config: EnokiConfig,
         shared: SharedExtensions,
         logger: Logger,
-        metrics: (any MetricsFactory)?
+        telemetry: Telemetry
     ) throws -> any ServiceContainerProtocol {
-        try ServiceContainer<S>(config: config, shared: shared, logger: logger, metricsFactory: metrics)
+        try ServiceContainer<S>(config: config, shared: shared, logger: logger, telemetry: telemetry)
     }
 
     /// The service names.

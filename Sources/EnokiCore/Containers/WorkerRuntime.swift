@@ -4,6 +4,7 @@
 
 import Logging
 import Synchronization
+import Tracing
 
 /// What runs the workers of one container, for every entrypoint alike: the pool that holds them to
 /// `max_workers`, the dependency providers and their hooks, and the observers of finished workers.
@@ -28,6 +29,7 @@ final class WorkerRuntime: Sendable {
     let serviceName: String
     let logger: Logger
     let parentCallsTracked: Int
+    let tracing: WorkerTracing
     let dependencies: [AnyDependencyProvider]
     let pool: WorkerPool
     private let observers = Mutex<[UInt64: @Sendable (WorkerRecord) -> Void]>([:])
@@ -39,6 +41,7 @@ final class WorkerRuntime: Sendable {
         self.serviceName = context.serviceName
         self.logger = context.logger
         self.parentCallsTracked = context.parentCallsTracked
+        self.tracing = context.tracing
         self.dependencies = dependencies
         self.pool = WorkerPool(limit: context.maxWorkers, metrics: context.metrics)
     }
@@ -62,9 +65,11 @@ final class WorkerRuntime: Sendable {
         methodName: String,
         entrypoint: E,
         metrics: EntrypointMetrics,
+        spanKind: SpanKind,
         input: E.Input,
         contextData: JSONObject,
         parentStack: [String],
+        trace: ServiceContext?,
         invoke: Invoke<E>
     ) async -> Result<E.Output, any Error> {
         guard run.claim() else {
@@ -79,6 +84,14 @@ final class WorkerRuntime: Sendable {
             logger: self.logger
         )
         let started = ContinuousClock.now
+        let span = self.tracing.tracer.startSpan(
+            "\(self.serviceName).\(methodName)",
+            context: trace ?? self.tracing.extract(from: contextData),
+            ofKind: spanKind
+        )
+        span.attributes["enoki.service"] = self.serviceName
+        span.attributes["enoki.entrypoint"] = methodName
+        span.attributes["enoki.call_id"] = worker.callID
         var result: Result<E.Output, any Error>
         do {
             var resolved: [String: any Sendable] = [:]
@@ -89,11 +102,13 @@ final class WorkerRuntime: Sendable {
                 await provider.base.workerSetup(worker)
             }
             let dependencies = WorkerDependencies(worker: worker, values: resolved)
-            result = await WorkerContext.$current.withValue(worker) {
-                do {
-                    return .success(try await invoke(dependencies, input))
-                } catch {
-                    return .failure(error)
+            result = await ServiceContext.$current.withValue(span.context) {
+                await WorkerContext.$current.withValue(worker) {
+                    do {
+                        return .success(try await invoke(dependencies, input))
+                    } catch {
+                        return .failure(error)
+                    }
                 }
             }
         } catch {
@@ -105,6 +120,12 @@ final class WorkerRuntime: Sendable {
         case .failure(let error): outcome = entrypoint.isExpected(error) ? .expectedError : .error
         }
         metrics.record(outcome, duration: ContinuousClock.now - started)
+        if case .failure(let error) = result {
+            span.recordError(error)
+            if outcome == .error { span.setStatus(SpanStatus(code: .error)) }
+        }
+        span.attributes["enoki.outcome"] = outcome.rawValue
+        span.end()
         if case .failure(let error) = result, !(error is CancellationError) {
             if outcome == .expectedError {
                 worker.logger.warning(

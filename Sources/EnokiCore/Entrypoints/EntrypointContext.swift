@@ -3,6 +3,7 @@
 //===----------------------------------------------------------------------===//
 
 import Synchronization
+public import Tracing
 
 /// What an entrypoint gets from its container: the container's context, and two ways to run workers of its
 /// method.
@@ -27,6 +28,8 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     let invoke: WorkerRuntime.Invoke<E>
     /// The entrypoint's counts and durations.
     public let metrics: EntrypointMetrics
+    /// The kind of its workers' spans: a server's for requests, a consumer's for messages.
+    let spanKind: SpanKind
 
     init(
         container: ContainerContext,
@@ -40,10 +43,13 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
         self.entrypoint = entrypoint
         self.runtime = runtime
         self.invoke = invoke
-        self.metrics = container.metrics.entrypoint(
-            kind: entrypoint.describe(method: methodName)?.kind ?? "discovery",
-            method: methodName
-        )
+        let kind = entrypoint.describe(method: methodName)?.kind ?? "discovery"
+        self.metrics = container.metrics.entrypoint(kind: kind, method: methodName)
+        switch kind {
+        case "rpc", "http", "discovery": self.spanKind = .server
+        case "event_handler", "consume": self.spanKind = .consumer
+        default: self.spanKind = .internal
+        }
     }
 
     /// Counts a message or request the entrypoint refused before any worker ran (it could not be read, or its
@@ -64,13 +70,16 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     ///   - input: The worker's input.
     ///   - contextData: The context data that came with the request.
     ///   - parentStack: The call-id stack that came with the request.
+    ///   - trace: The trace context that came with the request (its HTTP `traceparent`, say); when `nil`, the one
+    ///     the tracer reads from `contextData`.
     /// - Throws: The method's error; ``EnokiError`` with code ``EnokiError/Code-swift.struct/containerStopped``
     ///   when the container is stopping and takes no new work; `CancellationError` when cancelled before the
     ///   worker started.
     public func run(
         _ input: E.Input,
         contextData: JSONObject = [:],
-        parentStack: [String] = []
+        parentStack: [String] = [],
+        trace: ServiceContext? = nil
     ) async throws
         -> E.Output
     {
@@ -81,7 +90,8 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
             let result = await WorkerSlot(context: self, run: run).run(
                 input,
                 contextData: contextData,
-                parentStack: parentStack
+                parentStack: parentStack,
+                trace: trace
             )
             if let record = run.take() {
                 await self.runtime.finish(record)
@@ -103,7 +113,12 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
                             return
                         }
                         continuation.resume(
-                            with: await slot.run(input, contextData: contextData, parentStack: parentStack)
+                            with: await slot.run(
+                                input,
+                                contextData: contextData,
+                                parentStack: parentStack,
+                                trace: trace
+                            )
                         )
                     }
                 )
@@ -160,10 +175,13 @@ public struct WorkerSlot<E: Entrypoint>: Sendable {
     ///   - input: The worker's input.
     ///   - contextData: The context data that came with the message.
     ///   - parentStack: The call-id stack that came with the message.
+    ///   - trace: The trace context that came with the message; when `nil`, the one the tracer reads from
+    ///     `contextData`.
     public func run(
         _ input: E.Input,
         contextData: JSONObject = [:],
-        parentStack: [String] = []
+        parentStack: [String] = [],
+        trace: ServiceContext? = nil
     ) async -> Result<
         E.Output, any Error
     > {
@@ -172,9 +190,11 @@ public struct WorkerSlot<E: Entrypoint>: Sendable {
             methodName: self.context.methodName,
             entrypoint: self.context.entrypoint,
             metrics: self.context.metrics,
+            spanKind: self.context.spanKind,
             input: input,
             contextData: contextData,
             parentStack: parentStack,
+            trace: trace,
             invoke: self.context.invoke
         )
     }

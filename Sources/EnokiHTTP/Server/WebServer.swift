@@ -10,6 +10,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import Tracing
 
 /// The HTTP server every HTTP entrypoint of a runner shares (Nameko's `WebServer` shared extension), on
 /// Hummingbird.
@@ -237,8 +238,10 @@ public final class WebServer: SharedExtension {
             body: Array(body.readableBytesView),
             pathValues: values
         )
+        var trace = ServiceContext.topLevel
+        route.context.container.tracing.tracer.extract(webRequest, into: &trace, using: RequestHeaderExtractor())
         do {
-            return try await route.context.run(webRequest)
+            return try await route.context.run(webRequest, trace: trace)
         } catch let error as EnokiError where error.code == .containerStopped {
             route.context.refused()
             return WebPages.unavailable
