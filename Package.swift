@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "EnokiAMQP", targets: ["EnokiAMQP"]),
         .library(name: "EnokiCLI", targets: ["EnokiCLI"]),
         .library(name: "EnokiPrometheus", targets: ["EnokiPrometheus"]),
+        .library(name: "EnokiOTel", targets: ["EnokiOTel"]),
         .library(name: "EnokiMacros", targets: ["EnokiMacros"]),
         .library(name: "Enoki", targets: ["Enoki"]),
         .library(name: "EnokiTesting", targets: ["EnokiTesting"]),
@@ -32,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.1.0"),
+        // The OpenTelemetry exporter only (EnokiOTel), over OTLP/HTTP: the gRPC exporter's trait is left off.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.0.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -110,6 +113,30 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The OpenTelemetry exporter of a service executable, on swift-otel: a slow build, so a target of its own.
+        .target(
+            name: "EnokiOTel",
+            dependencies: [
+                "EnokiCore",
+                "EnokiCLI",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "EnokiOTelTests",
+            dependencies: [
+                "Enoki", "EnokiOTel", "EnokiTesting",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The command tree of `enoki` and of every service executable: run, topology, shell, call, dispatch,

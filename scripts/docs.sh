@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-TARGETS=(EnokiAMQPProtocol EnokiAMQPClient EnokiCore EnokiAMQP EnokiHTTP EnokiSMTP EnokiMail EnokiPrometheus EnokiMacros EnokiCLI
+TARGETS=(EnokiAMQPProtocol EnokiAMQPClient EnokiCore EnokiAMQP EnokiHTTP EnokiSMTP EnokiMail EnokiPrometheus EnokiOTel EnokiMacros EnokiCLI
     EnokiTesting Enoki)
 ARGS=()
 for target in "${TARGETS[@]}"; do ARGS+=(--target "$target"); done

@@ -26,18 +26,25 @@ public import EnokiCore
 /// ```
 public enum ServiceCommandLine {
     nonisolated(unsafe) static var services: [any ServiceDefinition.Type] = []
+    nonisolated(unsafe) static var exporters: [any TelemetryExporter.Type] = []
 
     /// Parses the command line and runs the command.
     ///
     /// - Parameters:
     ///   - services: The executable's services; none for the `enoki` tool.
+    ///   - exporters: Telemetry backends the config may turn on (``TelemetryExporter``).
     ///   - arguments: The arguments; by default the process's.
     ///
     /// Standard output is line-buffered whatever it is connected to, so that a `print` in a service reaches a log
     /// file or a pipe when it is printed, as it does at a terminal, rather than when the process ends.
-    public static func main(services: [any ServiceDefinition.Type], arguments: [String]? = nil) async {
+    public static func main(
+        services: [any ServiceDefinition.Type],
+        exporters: [any TelemetryExporter.Type] = [],
+        arguments: [String]? = nil
+    ) async {
         setvbuf(stdout, nil, _IOLBF, 0)
         self.services = services
+        self.exporters = exporters
         await EnokiCommand.main(arguments)
     }
 

@@ -35,9 +35,13 @@ struct RunCommand: AsyncParsableCommand {
         guard !known.isEmpty else { throw ServiceCommandLine.noServices("run") }
         let chosen = try Self.choose(self.services, from: known)
         let config = try self.cluster.load()
-        let logger = Self.makeLogger(config)
+        let logger = try Self.makeLogger(config)
         if self.cluster.config != nil, CommandLine.arguments.contains("--broker") {
             logger.warning("--broker is ignored: the broker comes from AMQP_URI in the config file")
+        }
+        // Before any container is made: each takes the tracer and the metrics factory bootstrapped by then.
+        let exporters = try ServiceCommandLine.exporters.compactMap { exporter in
+            try exporter.bootstrap(config: config, serviceNames: chosen.map(serviceName(of:)), logger: logger)
         }
         let prometheus = try PrometheusConfiguration(config: config)
         let registry = prometheus.map { _ in PrometheusCollectorRegistry() }
@@ -50,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         if let prometheus, let registry {
             PrometheusExporter.install(in: runner.shared, registry: registry, configuration: prometheus, logger: logger)
         }
-        try await Self.run(runner, logger: logger)
+        try await Self.run(runner, alongside: exporters, logger: logger)
     }
 
     /// The services named (all of them when none is).
@@ -75,11 +79,18 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs until SIGTERM or SIGINT (a graceful stop, which kills after `GRACEFUL_STOP_TIMEOUT`), and kills on a
     /// second signal of either kind, as `nameko run` does on a second SIGINT.
-    static func run(_ runner: ServiceRunner, logger: Logger) async throws {
+    ///
+    /// - Parameter alongside: Services that run beside the runner (exporters) and stop after it.
+    static func run(_ runner: ServiceRunner, alongside: [any Service] = [], logger: Logger) async throws {
         var groupLogger = logger
         groupLogger.logLevel = .warning
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: runner)], logger: groupLogger)
+            // A group stops its services in the reverse order: the runner first, then the exporters, which send what
+            // the runner's last workers recorded.
+            configuration: .init(
+                services: alongside.map { .init(service: $0) } + [.init(service: runner)],
+                logger: groupLogger
+            )
         )
         // Trap the signals before anything starts: a SIGTERM during start-up (while waiting for the broker, say)
         // is a graceful stop too, not the default action that ends the process at once.
@@ -111,17 +122,17 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    static func makeLogger(_ config: EnokiConfig) -> Logger {
-        var level = Logger.Level.info
-        if let root = config.logging?["root"]?["level"]?.stringValue ?? config.logging?["level"]?.stringValue {
-            switch root.uppercased() {
-            case "DEBUG": level = .debug
-            case "WARNING", "WARN": level = .warning
-            case "ERROR": level = .error
-            case "CRITICAL": level = .critical
-            default: level = .info
-            }
+    /// The runner's logger (label `enoki`), after making every `Logger(label:)` of the process follow `LOGGING` and
+    /// `LOG_FORMAT`.
+    ///
+    /// - Throws: ``ShellError`` for a `LOGGING` or `LOG_FORMAT` that cannot be read.
+    static func makeLogger(_ config: EnokiConfig) throws -> Logger {
+        let logging = try LoggingConfiguration(config: config)
+        let factory: @Sendable (String) -> any LogHandler = { label in
+            MessageLogHandler(label: label, level: logging.level(for: label), format: logging.format)
         }
-        return Logger(label: "enoki") { label in MessageLogHandler(label: label, level: level) }
+        // The services' own loggers (`Logger(label: "orders")`) follow the config too.
+        LoggingSystem.bootstrap(factory)
+        return Logger(label: "enoki", factory: factory)
     }
 }

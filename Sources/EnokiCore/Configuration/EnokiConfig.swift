@@ -109,6 +109,6 @@ public struct EnokiConfig: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         }
     }
 
-    /// `LOGGING`: a Python `logging.config.dictConfig` dictionary; Enoki reads its root level.
+    /// `LOGGING`: a Python `logging.config.dictConfig` dictionary; Enoki reads the levels of its root and named loggers.
     public var logging: JSONValue? { self.values["LOGGING"] }
 }

@@ -13,7 +13,7 @@
 /// The container calls ``setup(_:)`` when it starts (register with a shared server or broker connection), then
 /// ``start(_:)`` once every extension of every container of the runner is set up, ``stop()`` when it stops
 /// gracefully (take no new work; running workers finish) and ``kill()`` when it is killed. To run the service's
-/// method, an entrypoint either awaits ``EntrypointContext/run(_:contextData:parentStack:)`` (from a task that
+/// method, an entrypoint either awaits ``EntrypointContext/run(_:contextData:parentStack:trace:)`` (from a task that
 /// may wait, such as an HTTP request's), or, from an event loop, hands work to
 /// ``EntrypointContext/spawn(giveBack:work:)``, which reads the message and runs the method in the worker's
 /// own task.

@@ -8,7 +8,7 @@ public import Tracing
 /// What an entrypoint gets from its container: the container's context, and two ways to run workers of its
 /// method.
 ///
-/// - ``run(_:contextData:parentStack:)`` waits for a free worker slot, runs the method and returns what it gave
+/// - ``run(_:contextData:parentStack:trace:)`` waits for a free worker slot, runs the method and returns what it gave
 ///   back: for entrypoints whose callers can wait in a task of their own (an HTTP request, a timer).
 /// - ``spawn(giveBack:work:)`` never waits, so that an entrypoint called on an event loop (a delivery from the
 ///   broker) can hand its message over as it came: the work runs in the worker's own task, off the event loop,
@@ -136,7 +136,7 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
     ///
     /// The work reads its input (parse the body, bind the arguments; when that fails it answers the error itself
     /// and does not run the method: no dependency is made and no hook or observer hears of it, as in Nameko,
-    /// where such a message is refused before any worker), calls ``WorkerSlot/run(_:contextData:parentStack:)``
+    /// where such a message is refused before any worker), calls ``WorkerSlot/run(_:contextData:parentStack:trace:)``
     /// once, and handles the result (reply, acknowledge). Work that is no longer worth doing when its turn comes
     /// (its message came on a channel that has closed since) returns without running the method.
     ///
