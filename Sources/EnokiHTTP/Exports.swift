@@ -10,6 +10,11 @@
 ///   - methods: The HTTP methods, comma-separated with no spaces (`"GET,PUT,POST,DELETE"`).
 ///   - rule: A werkzeug rule.
 ///   - expectedErrors: Errors answered with 400 rather than 500 (Nameko's `expected_exceptions`).
+///   - sensitiveArguments: Path variables logs and spans never show (Nameko's `sensitive_arguments`).
 @attached(peer)
-public macro HTTP(_ methods: String, _ rule: String, expectedErrors: [any Error.Type] = []) =
-    #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+public macro HTTP(
+    _ methods: String,
+    _ rule: String,
+    expectedErrors: [any Error.Type] = [],
+    sensitiveArguments: SensitiveArguments = .none
+) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")

@@ -41,7 +41,11 @@ public macro Service(_ name: String) = #externalMacro(module: "EnokiMacrosPlugin
 /// values may be left out. Arguments decode into the parameters' `Decodable` types, and the result is encoded as
 /// JSON.
 @attached(peer)
-public macro RPC(_ name: String? = nil) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
+public macro RPC(
+    _ name: String? = nil,
+    expectedErrors: [any Error.Type] = [],
+    sensitiveArguments: SensitiveArguments = .none
+) = #externalMacro(module: "EnokiMacrosPlugin", type: "MarkerMacro")
 
 /// Injects a proxy to another service into each worker: `@RPCProxy("service_y") var y: ServiceProxy` for dynamic
 /// calls, or `@RPCProxy(ServiceY.self) var y: ServiceY.Client` for typed ones.

@@ -120,9 +120,10 @@ public struct ServiceMacro: MemberMacro, ExtensionMacro {
             }.joined(separator: ", ")
             let call = self.call(method, parenthesizingTypes: false)
             let closureArguments = method.parameters.isEmpty ? "service, _" : "service, arguments"
+            let options = method.options.isEmpty ? "" : ", \(method.options)"
             lines.append(
                 """
-                service.rpc(\(literal(method.wireName)), parameters: [\(parameters)]) { \(closureArguments) in
+                service.rpc(\(literal(method.wireName)), parameters: [\(parameters)]\(options)) { \(closureArguments) in
                 \(call)
                 }
                 """

@@ -27,6 +27,9 @@ struct ServiceModel {
         var returnType: String?
         /// The method's `///` comment, if it has one.
         var documentation: String? = nil
+        /// The attribute's labeled arguments (`expectedErrors: […]`, `sensitiveArguments: […]`), as written, for the
+        /// declaration method.
+        var options: String = ""
     }
 
     struct Dependency {
@@ -206,7 +209,14 @@ struct ServiceModel {
         in context: some MacroExpansionContext
     ) -> Method? {
         guard self.checkInstanceMethod(function, attribute: "RPC", in: context) else { return nil }
-        return self.readMethod(function, wireName: attribute.firstStringArgument, in: context)
+        guard var method = self.readMethod(function, wireName: attribute.firstStringArgument, in: context) else {
+            return nil
+        }
+        let labeled = (attribute.arguments?.as(LabeledExprListSyntax.self)).map { list in
+            list.filter { $0.label != nil }.map { $0.trimmedDescription.trimmingTrailingComma }
+        }
+        method.options = (labeled ?? []).joined(separator: ", ")
+        return method
     }
 
     private static func readCustom(

@@ -74,6 +74,64 @@ final class ServiceMacroTests: XCTestCase {
         )
     }
 
+    func testRPCOptionsReachTheDeclaration() {
+        assertMacroExpansion(
+            """
+            @Service("accounts")
+            struct Accounts {
+                @RPC("sign_in", expectedErrors: [Denied.self], sensitiveArguments: ["password", "user.token"])
+                func signIn(_ password: String) -> String { "ok" }
+            }
+            """,
+            expandedSource: """
+                struct Accounts {
+                    func signIn(_ password: String) -> String { "ok" }
+
+                    init(dependencies: EnokiCore.WorkerDependencies) throws {
+                        _ = dependencies
+                    }
+
+                    /// Calls this service's methods with their Swift types, through a proxy (from a `ClusterRPCClient` or an
+                    /// `RPCProxy` dependency).
+                    struct Client: Sendable {
+                        /// The proxy the calls go through.
+                        let proxy: EnokiAMQP.ServiceProxy
+
+                        /// A client over a proxy to this service.
+                        init(_ proxy: EnokiAMQP.ServiceProxy) {
+                            self.proxy = proxy
+                        }
+
+                        /// Calls `sign_in`.
+                        func signIn(_ password: String) async throws -> String {
+                            let arguments: [EnokiCore.JSONValue] = [try EnokiAMQP.RPCClientSupport.encode(password)]
+                            let result = try await self.proxy.call("sign_in", args: arguments)
+                            return try EnokiAMQP.RPCClientSupport.decode(result, as: String.self)
+                        }
+                    }
+                }
+
+                extension Accounts: EnokiCore.ServiceDefinition, EnokiAMQP.RPCService {
+                    static var serviceName: String {
+                        "accounts"
+                    }
+
+                    static func declare(_ service: inout EnokiCore.ServiceDeclaration<Self>) {
+                        service.rpc("sign_in", parameters: [.init("password", type: "String")], expectedErrors: [Denied.self], sensitiveArguments: ["password", "user.token"]) { service, arguments in
+                            try service.signIn(arguments.value(0, as: String.self))
+                        }
+                        service.discovery()
+                    }
+
+                    static func makeClient(_ proxy: EnokiAMQP.ServiceProxy) -> Client {
+                        Client(proxy)
+                    }
+                }
+                """,
+            macros: self.macros
+        )
+    }
+
     func testDependenciesDefaultsAndPythonNames() {
         assertMacroExpansion(
             """

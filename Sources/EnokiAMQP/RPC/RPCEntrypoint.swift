@@ -18,11 +18,42 @@ public final class RPCEntrypoint: Entrypoint {
 
     /// The method's signature on the wire.
     public let rpcSignature: Signature
+    /// The errors the method is expected to throw (Nameko's `expected_exceptions`): logged as a warning, not an
+    /// error, and counted as `expected_error`; the caller gets them as any other.
+    public let expectedErrors: [any Error.Type]
+    /// The arguments logs and spans never show (Nameko's `sensitive_arguments`).
+    public let sensitiveArguments: SensitiveArguments
     private let membership = EndpointMembership()
 
     /// An entrypoint for a method with this signature.
-    public init(signature: Signature) {
+    ///
+    /// - Parameters:
+    ///   - signature: The method's signature on the wire.
+    ///   - expectedErrors: The errors it is expected to throw.
+    ///   - sensitiveArguments: The arguments logs and spans never show.
+    public init(
+        signature: Signature,
+        expectedErrors: [any Error.Type] = [],
+        sensitiveArguments: SensitiveArguments = .none
+    ) {
         self.rpcSignature = signature
+        self.expectedErrors = expectedErrors
+        self.sensitiveArguments = sensitiveArguments
+    }
+
+    public func isExpected(_ error: any Error) -> Bool {
+        self.expectedErrors.contains { Self.error(error, is: $0) }
+    }
+
+    private static func error<T>(_ error: any Error, is type: T.Type) -> Bool { error is T }
+
+    /// The arguments the caller passed, by parameter name, with the sensitive ones redacted.
+    public func shownArguments(_ input: BoundArguments) -> JSONObject? {
+        var arguments = JSONObject()
+        for (parameter, value) in zip(input.signature.parameters, input.values) {
+            if let value { arguments[parameter.name] = value }
+        }
+        return self.sensitiveArguments.redact(arguments)
     }
 
     /// Binds Python-style arguments to the method's signature, as a request's are.
@@ -63,14 +94,23 @@ extension ServiceDeclaration {
     /// - Parameters:
     ///   - name: The method's name on the wire.
     ///   - parameters: Its parameters on the wire, in order.
+    ///   - expectedErrors: Errors it is expected to throw (Nameko's `expected_exceptions`): logged as warnings.
+    ///   - sensitiveArguments: Arguments logs and spans never show (Nameko's `sensitive_arguments`).
     ///   - perform: Runs the method on a service instance with the bound arguments; its result is encoded as JSON
     ///     (a result that cannot be encoded is answered with Nameko's `UnserializableValueError`).
     public mutating func rpc<Result: Encodable & Sendable>(
         _ name: String,
         parameters: [Signature.Parameter] = [],
+        expectedErrors: [any Error.Type] = [],
+        sensitiveArguments: SensitiveArguments = .none,
         perform: @escaping @Sendable (Service, BoundArguments) async throws -> Result
     ) {
-        self.entrypoint(RPCEntrypoint(signature: Signature(name, parameters)), method: name) { service, arguments in
+        let entrypoint = RPCEntrypoint(
+            signature: Signature(name, parameters),
+            expectedErrors: expectedErrors,
+            sensitiveArguments: sensitiveArguments
+        )
+        self.entrypoint(entrypoint, method: name) { service, arguments in
             try RPCResult.encode(try await perform(service, arguments))
         }
     }
@@ -79,9 +119,16 @@ extension ServiceDeclaration {
     public mutating func rpc(
         _ name: String,
         parameters: [Signature.Parameter] = [],
+        expectedErrors: [any Error.Type] = [],
+        sensitiveArguments: SensitiveArguments = .none,
         perform: @escaping @Sendable (Service, BoundArguments) async throws -> Void
     ) {
-        self.entrypoint(RPCEntrypoint(signature: Signature(name, parameters)), method: name) { service, arguments in
+        let entrypoint = RPCEntrypoint(
+            signature: Signature(name, parameters),
+            expectedErrors: expectedErrors,
+            sensitiveArguments: sensitiveArguments
+        )
+        self.entrypoint(entrypoint, method: name) { service, arguments in
             try await perform(service, arguments)
             return .null
         }

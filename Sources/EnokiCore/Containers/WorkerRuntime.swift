@@ -125,24 +125,38 @@ final class WorkerRuntime: Sendable {
             if outcome == .error { span.setStatus(SpanStatus(code: .error)) }
         }
         span.attributes["enoki.outcome"] = outcome.rawValue
+        let failed: (any Error)? =
+            if case .failure(let error) = result, !(error is CancellationError) { error } else { nil }
+        // The arguments are shown only where something looks at them: a failure's log line, a recording span.
+        let arguments = failed != nil || span.isRecording ? Self.shown(entrypoint.shownArguments(input)) : nil
+        if let arguments, span.isRecording {
+            span.attributes["enoki.call_args"] = arguments
+        }
         span.end()
-        if case .failure(let error) = result, !(error is CancellationError) {
+        if let error = failed {
+            var metadata: Logger.Metadata = ["worker": "\(worker.callID)", "error": "\(error)"]
+            if let arguments { metadata["call_args"] = .string(arguments) }
             if outcome == .expectedError {
-                worker.logger.warning(
-                    "(expected) error handling worker",
-                    metadata: ["worker": "\(worker.callID)", "error": "\(error)"]
-                )
+                worker.logger.warning("(expected) error handling worker", metadata: metadata)
             } else if error is RemoteError {
-                worker.logger.info("worker raised", metadata: ["worker": "\(worker.callID)", "error": "\(error)"])
+                worker.logger.info("worker raised", metadata: metadata)
             } else {
-                worker.logger.error(
-                    "error handling worker",
-                    metadata: ["worker": "\(worker.callID)", "error": "\(error)"]
-                )
+                worker.logger.error("error handling worker", metadata: metadata)
             }
         }
         run.finish(WorkerRecord(context: worker, input: input, result: result.map { $0 }))
         return result
+    }
+
+    /// The longest argument text a log line or a span shows; the rest is cut.
+    static let shownArgumentsLimit = 1024
+
+    /// Arguments as JSON text, cut at ``shownArgumentsLimit`` characters.
+    static func shown(_ arguments: JSONObject?) -> String? {
+        guard let arguments else { return nil }
+        let text = JSONWriter.string(.object(arguments))
+        guard text.count > Self.shownArgumentsLimit else { return text }
+        return String(text.prefix(Self.shownArgumentsLimit)) + "…"
     }
 
     /// The hooks that run after the entrypoint has handled a worker's result, then the observers.

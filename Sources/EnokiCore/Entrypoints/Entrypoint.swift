@@ -38,6 +38,9 @@ public protocol Entrypoint: Sendable {
     /// Whether an error the method threw is one the entrypoint expects (Nameko's `expected_exceptions`): it is
     /// logged as a warning rather than an error.
     func isExpected(_ error: any Error) -> Bool
+    /// A worker's arguments by name, as logs and spans show them: with the entrypoint's sensitive arguments
+    /// redacted (Nameko's `sensitive_arguments`, ``SensitiveArguments``). `nil` (the default) shows none.
+    func shownArguments(_ input: Input) -> JSONObject?
     /// The input a worker gets from Python-style arguments, as the testing toolkit's entrypoint hook passes them
     /// (`hook.call(args: […], kwargs: […])`).
     ///
@@ -60,6 +63,7 @@ extension Entrypoint {
     public func stop() async {}
     public func kill() async {}
     public func isExpected(_ error: any Error) -> Bool { false }
+    public func shownArguments(_ input: Input) -> JSONObject? { nil }
 
     /// Describes the entrypoint by its type's name, with no details.
     public func describe(method: String) -> EntrypointDescription? {

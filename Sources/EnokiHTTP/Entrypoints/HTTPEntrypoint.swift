@@ -27,6 +27,8 @@ public final class HTTPEntrypoint: Entrypoint {
     public let methods: [String]
     /// The errors answered with 400.
     public let expectedErrors: [any Error.Type]
+    /// The path variables logs and spans never show.
+    public let sensitiveArguments: SensitiveArguments
     /// The method the route runs.
     public let method: ServiceMethod
     let errorResponse: @Sendable (any Error) -> WebResponse?
@@ -40,6 +42,7 @@ public final class HTTPEntrypoint: Entrypoint {
     ///   - methods: The HTTP methods, comma-separated with no spaces, as Nameko's (`"GET,PUT,POST,DELETE"`).
     ///   - rule: The werkzeug rule.
     ///   - expectedErrors: The errors answered with 400.
+    ///   - sensitiveArguments: The path variables logs and spans never show.
     ///   - method: The method the route runs.
     ///   - errorResponse: The service's own error responses.
     ///   - rendersOwnErrors: Whether `errorResponse` answers any error (the API document then shows no body for
@@ -49,6 +52,7 @@ public final class HTTPEntrypoint: Entrypoint {
         methods: String,
         rule: String,
         expectedErrors: [any Error.Type] = [],
+        sensitiveArguments: SensitiveArguments = .none,
         method: ServiceMethod,
         errorResponse: @escaping @Sendable (any Error) -> WebResponse? = { _ in nil },
         rendersOwnErrors: Bool = false
@@ -58,6 +62,7 @@ public final class HTTPEntrypoint: Entrypoint {
         self.methods = methods.split(separator: ",").map { String($0).trimmingSpaces.uppercased() }
         guard !self.methods.isEmpty else { throw WebError(.route, "\(rule) has no method") }
         self.expectedErrors = expectedErrors
+        self.sensitiveArguments = sensitiveArguments
         self.method = method
         self.errorResponse = errorResponse
         let names = Set(method.parameters.flatMap { [$0.label, $0.name].compactMap { $0 } })
@@ -75,6 +80,18 @@ public final class HTTPEntrypoint: Entrypoint {
                 "\(method.swiftName) takes \(bodies.map(\.name).joined(separator: ", ")) from the body; a route takes one body parameter at most"
             )
         }
+    }
+
+    /// The request's method and the route's rule (not the path, which holds the variables' values), and its path
+    /// variables with the sensitive ones redacted.
+    public func shownArguments(_ input: WebRequest) -> JSONObject? {
+        var variables = JSONObject()
+        for (name, value) in input.pathValues.sorted(by: { $0.key < $1.key }) {
+            variables[name] = value
+        }
+        var shown = self.sensitiveArguments.redact(variables)
+        shown["request"] = .string("\(input.method) \(self.rule.text)")
+        return shown
     }
 
     public func isExpected(_ error: any Error) -> Bool {
@@ -139,12 +156,14 @@ extension ServiceDeclaration {
     ///   - methods: The HTTP methods, comma-separated (`"GET,POST"`).
     ///   - rule: The werkzeug rule (`/get/<int:value>`).
     ///   - expectedErrors: Errors answered with 400.
+    ///   - sensitiveArguments: Path variables logs and spans never show (Nameko's `sensitive_arguments`).
     ///   - method: The method's description.
     ///   - perform: Runs the method; what it returns becomes the response (``WebResponse/from(_:)``).
     public mutating func http<Result>(
         _ methods: String,
         _ rule: String,
         expectedErrors: [any Error.Type] = [],
+        sensitiveArguments: SensitiveArguments = .none,
         method: ServiceMethod,
         perform: @escaping @Sendable (Service, WebArguments) async throws -> Result
     ) {
@@ -156,6 +175,7 @@ extension ServiceDeclaration {
                 methods: methods,
                 rule: rule,
                 expectedErrors: expectedErrors,
+                sensitiveArguments: sensitiveArguments,
                 method: method,
                 errorResponse: errorResponse,
                 rendersOwnErrors: Service.self is any WebErrorResponding.Type
