@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Two builds of the framework side by side: each build's `echo` service driven by the same build's Swift client.
 
-    bench/ab.py A_BIN_DIR B_BIN_DIR [--rounds 4] [--seconds 3] [--in-flight 10 100]
+    bench/ab.py A_BIN_DIR B_BIN_DIR [--rounds 4] [--seconds 3] [--in-flight 10 100] [--observe-b]
 
 Each folder holds an `enoki-bench` (for instance the release folder of an older checkout, and this checkout's
 `Benchmarks/.build/release`). In every round both builds run, in an order that turns, against the broker of
 `AMQP_URL`; the table gives the median calls per second, and the CPU time per call of the service and of the
 client (user + system, from /proc and the client's rusage), since the broker shares the machine's cores. Use it
-to check that a change leaves the framework's speed where it was.
+to check that a change leaves the framework's speed where it was. With `--observe-b`, B's service runs with
+metrics (a Prometheus registry, scraped by nobody) and with every span recorded in memory (exported nowhere):
+give the same folder twice to see what observability costs.
 """
 
 import argparse
@@ -16,6 +18,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,9 +32,17 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure(bin_dir, inflight, seconds):
+OBSERVED_CONFIG = os.path.join(tempfile.gettempdir(), "enoki-bench-observed.yaml")
+
+
+def measure(bin_dir, inflight, seconds, observe=False):
     bench = os.path.join(bin_dir, "enoki-bench")
-    service = start([bench, "run", "echo", "--broker", BROKER_URL], settle=1.5)
+    if observe:
+        with open(OBSERVED_CONFIG, "w") as f:
+            f.write(f"AMQP_URI: '{BROKER_URL}'\nPROMETHEUS:\n  ADDRESS: '127.0.0.1:0'\nBENCH_TRACING: true\n")
+        service = start([bench, "run", "echo", "--config", OBSERVED_CONFIG], settle=1.5)
+    else:
+        service = start([bench, "run", "echo", "--broker", BROKER_URL], settle=1.5)
     try:
         figures = {}
         for n in inflight:
@@ -63,6 +74,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--in-flight", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--observe-b", action="store_true", help="run B's service with metrics and tracing on")
     args = parser.parse_args()
     builds = {"A": os.path.abspath(args.a), "B": os.path.abspath(args.b)}
     for name, path in builds.items():
@@ -74,11 +86,12 @@ def main():
         order = ["A", "B"] if round_number % 2 == 0 else ["B", "A"]
         log(f"round {round_number + 1}/{args.rounds}: {', '.join(order)}")
         for name in order:
-            for n, figures in measure(builds[name], args.in_flight, args.seconds).items():
+            observe = args.observe_b and name == "B"
+            for n, figures in measure(builds[name], args.in_flight, args.seconds, observe).items():
                 samples[(name, n)].append(figures)
             time.sleep(1)
     print(f"A = {builds['A']}")
-    print(f"B = {builds['B']}")
+    print(f"B = {builds['B']}" + (" (metrics and tracing on)" if args.observe_b else ""))
     print(f"Medians of {args.rounds} rounds, {args.seconds:g} s each; CPU time per call in µs.")
     print()
     print("| In flight | A calls/s | B calls/s | B / A | A service µs | B service µs | A client µs | B client µs |")

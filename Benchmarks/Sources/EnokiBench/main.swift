@@ -9,7 +9,8 @@ import Foundation
 
 // The framework benchmarks' Swift side (bench/run.py drives it next to Python Nameko):
 //
-//   enoki-bench run echo [--broker URI | --config FILE]   the echo service, on its own
+//   enoki-bench run echo [--broker URI | --config FILE]   the echo service, on its own (with PROMETHEUS and
+//       BENCH_TRACING: true in the config, with metrics and with every span recorded and none exported)
 //   enoki-bench rpc [-w INFLIGHT] [-d SECONDS] [-W WARMUP] [-s PAYLOAD] [-S SERVICE]
 //       calls SERVICE.echo(x) (default service echo) through a ClusterRPCClient with INFLIGHT calls in flight
 //   enoki-bench events [-n N] [-w WINDOW] [-S SERVICE]
@@ -39,7 +40,7 @@ do {
     case "http-bare":
         try await BareHTTP.run(port: arguments.dropFirst().first.flatMap(Int.init) ?? 18080)
     default:
-        await ServiceCommandLine.main(services: [EchoService.self, BenchHttpService.self])
+        await ServiceCommandLine.main(services: [EchoService.self, BenchHttpService.self], exporters: [BenchTracing.self])
     }
 } catch {
     FileHandle.standardError.write(Data("enoki-bench: \(error)\n".utf8))
