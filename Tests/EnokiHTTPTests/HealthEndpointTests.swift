@@ -76,7 +76,7 @@ import Testing
             let (process, port) = try await WebProcesses.swift(
                 "enoki-examples",
                 ["http_service", "service_y"],
-                config: ["AMQP_URI": "'\(url)'"]
+                config: ["AMQP_URI": "'\(url)'", "PROMETHEUS": "true"]
             )
             var brokerStopped = false
             do {
@@ -96,6 +96,11 @@ import Testing
                     try await $0.service_y.append_identifier("back")
                 }
                 #expect(reply == "back-y")
+                // Both connections were opened again, and the metrics say so.
+                let metrics = try await RawHTTP.request(port: port, "GET", "/metrics")
+                let scrape = try PrometheusScrape(metrics.text)
+                #expect((scrape.value("enoki_amqp_reconnections_total", ["connection": "consumer"]) ?? 0) >= 1)
+                #expect((scrape.value("enoki_amqp_reconnections_total", ["connection": "publisher"]) ?? 0) >= 1)
                 await process.stop()
             } catch {
                 if brokerStopped { _ = try? await Broker.ctl("start_app") }

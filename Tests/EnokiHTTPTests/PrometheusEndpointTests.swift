@@ -173,6 +173,8 @@ final class ScrapedValues: Sendable {
                 await connection.close()
                 #expect(refused?.status == 400)
                 #expect(try await RawHTTP.request(port: port, "GET", "/elsewhere").status == 404)
+                // The probes are on the metrics port too, when there is no web server.
+                #expect(try await RawHTTP.request(port: port, "GET", "/health/ready").status == 200)
                 #expect(try await RawHTTP.request(port: port, "POST", "/metrics").status == 405)
                 #expect(try await Self.scrape(port).value("enoki_workers_max") == 10)
                 await process.stop()

@@ -32,6 +32,8 @@ final class ServiceEndpoint: Sendable {
         var readyChannel: AMQPChannel?
         var entrypointTags: [ConsumerTag] = []
         var stopped = false
+        /// The queues whose consumers the broker cancelled, until they are consumed again.
+        var cancelled: Set<String> = []
     }
 
     let serviceName: String
@@ -83,6 +85,13 @@ final class ServiceEndpoint: Sendable {
                 return RunnerHealth.Status(
                     ready: false,
                     detail: "not consuming: waiting for a channel to the broker and its queues"
+                )
+            }
+            if !state.cancelled.isEmpty {
+                return RunnerHealth.Status(
+                    ready: false,
+                    detail: "the broker cancelled the consumer of \(state.cancelled.sorted().joined(separator: ", ")); "
+                        + "consuming it again"
                 )
             }
             return RunnerHealth.Status(ready: true, detail: "consuming")
@@ -154,6 +163,7 @@ final class ServiceEndpoint: Sendable {
             state.channel = channel
             state.readyChannel = nil
             state.entrypointTags = []
+            state.cancelled = []
         }
         self.recovery.watch(
             channel,
@@ -214,18 +224,20 @@ final class ServiceEndpoint: Sendable {
         let tag = try await consumer(channel) { [weak self] error in
             guard let self, let error, error.code == .consumerCancelledByBroker else { return }
             let current = self.state.withLock { state in
-                state.channel === channel && !(stopsWithEntrypoints && state.stopped)
+                let current = state.channel === channel && !(stopsWithEntrypoints && state.stopped)
+                if current { state.cancelled.insert(queue) }
+                return current
             }
             guard current, channel.isOpen else { return }
             self.recovery.consumerCancelled(queue: queue, while: { channel.isOpen }) {
                 try await self.consume(queue, on: channel, stopsWithEntrypoints: stopsWithEntrypoints, consumer)
             }
         }
-        if let tag, stopsWithEntrypoints {
-            self.state.withLock { state in
-                if state.channel === channel {
-                    state.entrypointTags.append(tag)
-                }
+        self.state.withLock { state in
+            guard state.channel === channel else { return }
+            state.cancelled.remove(queue)
+            if let tag, stopsWithEntrypoints {
+                state.entrypointTags.append(tag)
             }
         }
     }
