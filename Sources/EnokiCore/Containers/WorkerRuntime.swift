@@ -89,9 +89,13 @@ final class WorkerRuntime: Sendable {
             context: trace ?? self.tracing.extract(from: contextData),
             ofKind: spanKind
         )
-        span.attributes["enoki.service"] = self.serviceName
-        span.attributes["enoki.entrypoint"] = methodName
-        span.attributes["enoki.call_id"] = worker.callID
+        // A span that records nothing (no tracer bootstrapped) is given nothing to record.
+        let recording = span.isRecording
+        if recording {
+            span.attributes["enoki.service"] = self.serviceName
+            span.attributes["enoki.entrypoint"] = methodName
+            span.attributes["enoki.call_id"] = worker.callID
+        }
         var result: Result<E.Output, any Error>
         do {
             var resolved: [String: any Sendable] = [:]
@@ -120,17 +124,17 @@ final class WorkerRuntime: Sendable {
         case .failure(let error): outcome = entrypoint.isExpected(error) ? .expectedError : .error
         }
         metrics.record(outcome, duration: ContinuousClock.now - started)
-        if case .failure(let error) = result {
+        if recording, case .failure(let error) = result {
             span.recordError(error)
             if outcome == .error { span.setStatus(SpanStatus(code: .error)) }
         }
-        span.attributes["enoki.outcome"] = outcome.rawValue
         let failed: (any Error)? =
             if case .failure(let error) = result, !(error is CancellationError) { error } else { nil }
         // The arguments are shown only where something looks at them: a failure's log line, a recording span.
-        let arguments = failed != nil || span.isRecording ? Self.shown(entrypoint.shownArguments(input)) : nil
-        if let arguments, span.isRecording {
-            span.attributes["enoki.call_args"] = arguments
+        let arguments = failed != nil || recording ? Self.shown(entrypoint.shownArguments(input)) : nil
+        if recording {
+            span.attributes["enoki.outcome"] = outcome.rawValue
+            if let arguments { span.attributes["enoki.call_args"] = arguments }
         }
         span.end()
         if let error = failed {

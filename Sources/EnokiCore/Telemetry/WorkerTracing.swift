@@ -44,8 +44,10 @@ public struct WorkerTracing: Sendable {
     ) async throws -> T {
         let span = self.tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: kind)
         defer { span.end() }
-        for (key, value) in attributes {
-            span.attributes[key] = value
+        if span.isRecording {
+            for (key, value) in attributes {
+                span.attributes[key] = value
+            }
         }
         var data = contextData
         self.tracer.inject(span.context, into: &data, using: ContextDataInjector())
