@@ -84,14 +84,16 @@ final class WorkerRuntime: Sendable {
             logger: self.logger
         )
         let started = ContinuousClock.now
-        let span = self.tracing.tracer.startSpan(
-            "\(self.serviceName).\(methodName)",
-            context: trace ?? self.tracing.extract(from: contextData),
-            ofKind: spanKind
-        )
-        // A span that records nothing (no tracer bootstrapped) is given nothing to record.
-        let recording = span.isRecording
-        if recording {
+        // With no tracer bootstrapped there is no span, and no trace context to bind.
+        let span: (any Span)? =
+            self.tracing.isEnabled
+            ? self.tracing.tracer.startSpan(
+                "\(self.serviceName).\(methodName)",
+                context: trace ?? self.tracing.extract(from: contextData),
+                ofKind: spanKind
+            ) : nil
+        let recording = span?.isRecording ?? false
+        if let span, recording {
             span.attributes["enoki.service"] = self.serviceName
             span.attributes["enoki.entrypoint"] = methodName
             span.attributes["enoki.call_id"] = worker.callID
@@ -106,7 +108,7 @@ final class WorkerRuntime: Sendable {
                 await provider.base.workerSetup(worker)
             }
             let dependencies = WorkerDependencies(worker: worker, values: resolved)
-            result = await ServiceContext.$current.withValue(span.context) {
+            func method() async -> Result<E.Output, any Error> {
                 await WorkerContext.$current.withValue(worker) {
                     do {
                         return .success(try await invoke(dependencies, input))
@@ -114,6 +116,11 @@ final class WorkerRuntime: Sendable {
                         return .failure(error)
                     }
                 }
+            }
+            if let span {
+                result = await ServiceContext.$current.withValue(span.context) { await method() }
+            } else {
+                result = await method()
             }
         } catch {
             result = .failure(error)
@@ -124,7 +131,7 @@ final class WorkerRuntime: Sendable {
         case .failure(let error): outcome = entrypoint.isExpected(error) ? .expectedError : .error
         }
         metrics.record(outcome, duration: ContinuousClock.now - started)
-        if recording, case .failure(let error) = result {
+        if let span, recording, case .failure(let error) = result {
             span.recordError(error)
             if outcome == .error { span.setStatus(SpanStatus(code: .error)) }
         }
@@ -132,11 +139,11 @@ final class WorkerRuntime: Sendable {
             if case .failure(let error) = result, !(error is CancellationError) { error } else { nil }
         // The arguments are shown only where something looks at them: a failure's log line, a recording span.
         let arguments = failed != nil || recording ? Self.shown(entrypoint.shownArguments(input)) : nil
-        if recording {
+        if let span, recording {
             span.attributes["enoki.outcome"] = outcome.rawValue
             if let arguments { span.attributes["enoki.call_args"] = arguments }
         }
-        span.end()
+        span?.end()
         if let error = failed {
             var metadata: Logger.Metadata = ["worker": "\(worker.callID)", "error": "\(error)"]
             if let arguments { metadata["call_args"] = .string(arguments) }

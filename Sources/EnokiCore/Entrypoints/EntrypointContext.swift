@@ -19,17 +19,52 @@ public import Tracing
 /// ``WorkerContext/current``; after the entrypoint has handled the result, the dependencies' `workerResult` and
 /// `workerTeardown` hooks run and the testing toolkit's observers hear of it.
 public struct EntrypointContext<E: Entrypoint>: Sendable {
+    /// What the context holds, in one box: a context is copied into every piece of work, and a copy then costs one
+    /// reference count rather than one per field.
+    final class Storage: Sendable {
+        let container: ContainerContext
+        let methodName: String
+        let entrypoint: E
+        let runtime: WorkerRuntime
+        let invoke: WorkerRuntime.Invoke<E>
+        let metrics: EntrypointMetrics
+        let spanKind: SpanKind
+
+        init(
+            container: ContainerContext,
+            methodName: String,
+            entrypoint: E,
+            runtime: WorkerRuntime,
+            invoke: @escaping WorkerRuntime.Invoke<E>
+        ) {
+            self.container = container
+            self.methodName = methodName
+            self.entrypoint = entrypoint
+            self.runtime = runtime
+            self.invoke = invoke
+            let kind = entrypoint.describe(method: methodName)?.kind ?? "discovery"
+            self.metrics = container.metrics.entrypoint(kind: kind, method: methodName)
+            switch kind {
+            case "rpc", "http", "discovery": self.spanKind = .server
+            case "event_handler", "consume": self.spanKind = .consumer
+            default: self.spanKind = .internal
+            }
+        }
+    }
+
+    let storage: Storage
+
     /// The container.
-    public let container: ContainerContext
+    public var container: ContainerContext { self.storage.container }
     /// The method the entrypoint runs, by its wire name.
-    public let methodName: String
-    let entrypoint: E
-    let runtime: WorkerRuntime
-    let invoke: WorkerRuntime.Invoke<E>
+    public var methodName: String { self.storage.methodName }
+    var entrypoint: E { self.storage.entrypoint }
+    var runtime: WorkerRuntime { self.storage.runtime }
+    var invoke: WorkerRuntime.Invoke<E> { self.storage.invoke }
     /// The entrypoint's counts and durations.
-    public let metrics: EntrypointMetrics
+    public var metrics: EntrypointMetrics { self.storage.metrics }
     /// The kind of its workers' spans: a server's for requests, a consumer's for messages.
-    let spanKind: SpanKind
+    var spanKind: SpanKind { self.storage.spanKind }
 
     init(
         container: ContainerContext,
@@ -38,18 +73,13 @@ public struct EntrypointContext<E: Entrypoint>: Sendable {
         runtime: WorkerRuntime,
         invoke: @escaping WorkerRuntime.Invoke<E>
     ) {
-        self.container = container
-        self.methodName = methodName
-        self.entrypoint = entrypoint
-        self.runtime = runtime
-        self.invoke = invoke
-        let kind = entrypoint.describe(method: methodName)?.kind ?? "discovery"
-        self.metrics = container.metrics.entrypoint(kind: kind, method: methodName)
-        switch kind {
-        case "rpc", "http", "discovery": self.spanKind = .server
-        case "event_handler", "consume": self.spanKind = .consumer
-        default: self.spanKind = .internal
-        }
+        self.storage = Storage(
+            container: container,
+            methodName: methodName,
+            entrypoint: entrypoint,
+            runtime: runtime,
+            invoke: invoke
+        )
     }
 
     /// Counts a message or request the entrypoint refused before any worker ran (it could not be read, or its
@@ -185,17 +215,18 @@ public struct WorkerSlot<E: Entrypoint>: Sendable {
     ) async -> Result<
         E.Output, any Error
     > {
-        await self.context.runtime.execute(
+        let storage = self.context.storage
+        return await storage.runtime.execute(
             self.run,
-            methodName: self.context.methodName,
-            entrypoint: self.context.entrypoint,
-            metrics: self.context.metrics,
-            spanKind: self.context.spanKind,
+            methodName: storage.methodName,
+            entrypoint: storage.entrypoint,
+            metrics: storage.metrics,
+            spanKind: storage.spanKind,
             input: input,
             contextData: contextData,
             parentStack: parentStack,
             trace: trace,
-            invoke: self.context.invoke
+            invoke: storage.invoke
         )
     }
 

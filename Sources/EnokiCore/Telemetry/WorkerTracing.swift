@@ -13,10 +13,15 @@ public import Tracing
 public struct WorkerTracing: Sendable {
     /// The tracer.
     public let tracer: any Tracer
+    /// Whether there is a tracer to make spans with: `false` for swift-distributed-tracing's no-op tracer (nothing
+    /// bootstrapped), when workers make no spans at all.
+    public let isEnabled: Bool
 
     /// Spans made with `tracer`; swift-distributed-tracing's bootstrapped tracer by default.
     public init(tracer: (any Tracer)? = nil) {
-        self.tracer = tracer ?? InstrumentationSystem.tracer
+        let tracer = tracer ?? InstrumentationSystem.tracer
+        self.tracer = tracer
+        self.isEnabled = !(tracer is NoOpTracer)
     }
 
     /// The trace context that came with a message: what the tracer reads from its context data.
@@ -42,6 +47,7 @@ public struct WorkerTracing: Sendable {
         contextData: JSONObject,
         _ operation: (JSONObject) async throws -> T
     ) async throws -> T {
+        guard self.isEnabled else { return try await operation(contextData) }
         let span = self.tracer.startSpan(name, context: ServiceContext.current ?? .topLevel, ofKind: kind)
         defer { span.end() }
         if span.isRecording {
