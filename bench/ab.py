@@ -7,9 +7,9 @@ Each folder holds an `enoki-bench` (for instance the release folder of an older 
 `Benchmarks/.build/release`). In every round both builds run, in an order that turns, against the broker of
 `AMQP_URL`; the table gives the median calls per second, and the CPU time per call of the service and of the
 client (user + system, from /proc and the client's rusage), since the broker shares the machine's cores. Use it
-to check that a change leaves the framework's speed where it was. With `--observe-b`, B's service runs with
-metrics (a Prometheus registry, scraped by nobody) and with every span recorded in memory (exported nowhere):
-give the same folder twice to see what observability costs.
+to check that a change leaves the framework's speed where it was. With `--observe-b [metrics|tracing|both]`, B's
+service runs with metrics (a Prometheus registry, scraped by nobody), with every span recorded in memory (exported
+nowhere), or both: give the same folder twice to see what observability costs.
 """
 
 import argparse
@@ -35,11 +35,15 @@ def cpu_seconds(pid):
 OBSERVED_CONFIG = os.path.join(tempfile.gettempdir(), "enoki-bench-observed.yaml")
 
 
-def measure(bin_dir, inflight, seconds, observe=False):
+def measure(bin_dir, inflight, seconds, observe=None):
     bench = os.path.join(bin_dir, "enoki-bench")
     if observe:
         with open(OBSERVED_CONFIG, "w") as f:
-            f.write(f"AMQP_URI: '{BROKER_URL}'\nPROMETHEUS:\n  ADDRESS: '127.0.0.1:0'\nBENCH_TRACING: true\n")
+            f.write(f"AMQP_URI: '{BROKER_URL}'\n")
+            if observe in ("metrics", "both"):
+                f.write("PROMETHEUS:\n  ADDRESS: '127.0.0.1:0'\n")
+            if observe in ("tracing", "both"):
+                f.write("BENCH_TRACING: true\n")
         service = start([bench, "run", "echo", "--config", OBSERVED_CONFIG], settle=1.5)
     else:
         service = start([bench, "run", "echo", "--broker", BROKER_URL], settle=1.5)
@@ -74,7 +78,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--in-flight", type=int, nargs="+", default=[10, 100])
-    parser.add_argument("--observe-b", action="store_true", help="run B's service with metrics and tracing on")
+    parser.add_argument("--observe-b", nargs="?", const="both", choices=["metrics", "tracing", "both"],
+                        help="run B's service with metrics, tracing or both on")
     args = parser.parse_args()
     builds = {"A": os.path.abspath(args.a), "B": os.path.abspath(args.b)}
     for name, path in builds.items():
@@ -86,12 +91,12 @@ def main():
         order = ["A", "B"] if round_number % 2 == 0 else ["B", "A"]
         log(f"round {round_number + 1}/{args.rounds}: {', '.join(order)}")
         for name in order:
-            observe = args.observe_b and name == "B"
+            observe = args.observe_b if name == "B" else None
             for n, figures in measure(builds[name], args.in_flight, args.seconds, observe).items():
                 samples[(name, n)].append(figures)
             time.sleep(1)
     print(f"A = {builds['A']}")
-    print(f"B = {builds['B']}" + (" (metrics and tracing on)" if args.observe_b else ""))
+    print(f"B = {builds['B']}" + (f" (observed: {args.observe_b})" if args.observe_b else ""))
     print(f"Medians of {args.rounds} rounds, {args.seconds:g} s each; CPU time per call in µs.")
     print()
     print("| In flight | A calls/s | B calls/s | B / A | A service µs | B service µs | A client µs | B client µs |")
