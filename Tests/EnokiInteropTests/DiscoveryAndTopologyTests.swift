@@ -203,6 +203,9 @@ import Testing
                 $0["name"]?.stringValue
             }
             #expect(parameters == ["operation", "value", "other", "email"])
+            // The running instance's health comes with it.
+            #expect(parsed["health"]?["ready"] == true, "\(parsed)")
+            #expect(parsed["health"]?["checks"]?["compute"]?["detail"] == "consuming")
             let fromPython = try await PythonPeer.call(uri: uri, service: "compute", method: "__enoki_describe__")
             #expect(fromPython.pythonResult == parsed)
 

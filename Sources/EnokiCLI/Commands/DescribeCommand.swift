@@ -16,7 +16,8 @@ struct DescribeCommand: AsyncParsableCommand {
                 enoki describe compute
                 enoki describe compute --json
 
-            A Python Nameko service does not answer the discovery call: the command says so.
+            The JSON is the service's answer as it came, with its health (live, ready, and each check) under
+            "health". A Python Nameko service does not answer the discovery call: the command says so.
             """
     )
 
@@ -53,7 +54,8 @@ struct DescribeCommand: AsyncParsableCommand {
         }
         let description = try ServiceDescription(json: value)
         if self.json {
-            print(JSONWriter.string(description.json))
+            // As the service answered, its health included: what a Python caller of the discovery call gets.
+            print(JSONWriter.string(value))
         } else {
             print(Self.text(description))
         }
