@@ -7,7 +7,7 @@ public import EnokiCore
 /// Serves a method over Nameko's RPC (the `@rpc` entrypoint): requests to `{service}.{method}` on the RPC
 /// exchange run the method in a worker, and its result or error goes back to the caller.
 ///
-/// Declare it with ``EnokiCore/ServiceDeclaration/rpc(_:parameters:perform:)-(_,_,(Service,BoundArguments)->Result)``
+/// Declare it with ``EnokiCore/ServiceDeclaration/rpc(_:parameters:expectedErrors:sensitiveArguments:perform:)-(_,_,_,_,(Service,BoundArguments)->Result)``
 /// or the `@RPC` macro. When the container stops, the RPC queue's consumer is cancelled, so that no new request
 /// arrives while running workers finish.
 public final class RPCEntrypoint: Entrypoint {

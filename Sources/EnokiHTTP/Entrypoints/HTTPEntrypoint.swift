@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Every HTTP entrypoint of every service a runner starts shares one ``WebServer``, bound to
 /// `WEB_SERVER_ADDRESS`. Declare it with `@HTTP("GET", "/get/<int:value>")` on a method of a `@Service`, or with
-/// ``EnokiCore/ServiceDeclaration/http(_:_:expectedErrors:method:perform:)``.
+/// ``EnokiCore/ServiceDeclaration/http(_:_:expectedErrors:sensitiveArguments:method:perform:)``.
 ///
 /// Errors: one of `expectedErrors` or a ``BadRequest`` gives 400, anything else 500, with the body
 /// `Error: {type}: {value}\n`, unless the service renders its own (``WebErrorResponding``). Workers get empty
