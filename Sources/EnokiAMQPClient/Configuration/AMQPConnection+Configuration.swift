@@ -64,6 +64,11 @@ extension AMQPConnection {
         public var maximumMessageSize: UInt64
         /// The URI the configuration came from, when it came from one; used for log lines.
         public private(set) var url: AMQPURL?
+        /// Further nodes of the same cluster, tried in turn when the first does not answer and after a
+        /// connection to one is lost (the URIs after the first of an `AMQP_URI` that names several, separated by
+        /// `;`). Each brings its own host, port, user, password and virtual host; every other setting (TLS, the
+        /// heartbeat, the limits) is this configuration's.
+        public var failoverNodes: [AMQPURL]
 
         /// A configuration for a host, with the defaults above and the user `guest`.
         public init(
@@ -92,13 +97,19 @@ extension AMQPConnection {
             self.consumerBufferLimit = 1000
             self.maximumMessageSize = 16 * 1024 * 1024
             self.url = nil
+            self.failoverNodes = []
         }
 
-        /// A configuration from a broker URI, parsed as ``AMQPURL`` describes.
+        /// A configuration from a broker URI, parsed as ``AMQPURL`` describes, or from several separated by `;`:
+        /// the first gives every setting, the rest are its ``failoverNodes``.
         ///
-        /// - Throws: ``AMQPError`` when the URI is malformed.
+        /// - Throws: ``AMQPError`` when a URI is malformed.
         public init(url string: String) throws(AMQPError) {
-            let url = try AMQPURL(string)
+            let urls = try AMQPURL.list(string)
+            let url = urls[0]
+            guard urls.allSatisfy({ $0.usesTLS == url.usesTLS }) else {
+                throw AMQPError(.invalidURL, "the brokers of one URI list must all use amqps, or none of them")
+            }
             self.init(
                 host: url.host,
                 port: url.port,
@@ -126,11 +137,32 @@ extension AMQPConnection {
                 }
                 self.authentication = mechanism
             }
+            self.failoverNodes = Array(urls.dropFirst())
         }
 
-        /// The broker address for log lines, with the password hidden: `amqp://guest:**@127.0.0.1:5672//`.
+        /// The broker address for log lines, with the password hidden: `amqp://guest:**@127.0.0.1:5672//`; the
+        /// addresses of every node, separated by `;`, when there are ``failoverNodes``.
         public var redactedURL: String {
-            self.redactedURL(host: self.host, port: self.port)
+            ([self.redactedURL(host: self.host, port: self.port)] + self.failoverNodes.map(\.redacted))
+                .joined(separator: ";")
+        }
+
+        /// One configuration per node, in the order to try them: this one without its failover nodes first, then
+        /// one for each of ``failoverNodes`` with that node's address, credentials and virtual host.
+        public var nodes: [Configuration] {
+            var first = self
+            first.failoverNodes = []
+            return [first]
+                + self.failoverNodes.map { url in
+                    var node = first
+                    node.host = url.host
+                    node.port = url.port
+                    node.username = url.username
+                    node.password = url.password
+                    node.virtualHost = url.virtualHost
+                    node.url = url
+                    return node
+                }
         }
 
         func redactedURL(host: String, port: Int) -> String {

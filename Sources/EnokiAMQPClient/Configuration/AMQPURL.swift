@@ -11,6 +11,8 @@
 ///   means the empty virtual host.
 /// - Query parameters `heartbeat`, `frame_max`, `channel_max`, `connection_timeout` (seconds) and `login_method`
 ///   (`PLAIN`, `AMQPLAIN`, `EXTERNAL`) are read; others are ignored.
+/// - Several brokers, the nodes of one cluster, are separated by `;` (``list(_:)``), as kombu takes them:
+///   `amqp://guest:guest@node-a:5672//;amqp://guest:guest@node-b:5672//`.
 public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
     /// The scheme as given: `amqp`, `pyamqp` or `amqps`.
     public var scheme: String
@@ -129,6 +131,28 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
         self.query = query
     }
 
+    /// Parses one broker URI or several separated by `;`, the nodes of one cluster in the order to try them, as
+    /// kombu reads `AMQP_URI` (Nameko issue #498). Spaces around each are ignored, and so are empty entries.
+    ///
+    /// - Throws: ``AMQPError`` with code ``AMQPError/Code-swift.struct/invalidURL`` when there is no URI or one of
+    ///   them is malformed; the message names the position of a bad one and never its password.
+    public static func list(_ string: String) throws(AMQPError) -> [AMQPURL] {
+        let parts = string.split(separator: ";").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else {
+            throw AMQPError(.invalidURL, "no broker URI in '\(Self.redact(string))'")
+        }
+        var urls: [AMQPURL] = []
+        for (index, part) in parts.enumerated() {
+            do {
+                urls.append(try AMQPURL(String(part)))
+            } catch {
+                guard parts.count > 1 else { throw error }
+                throw AMQPError(.invalidURL, "broker \(index + 1) of \(parts.count): \(error.message)")
+            }
+        }
+        return urls
+    }
+
     /// The URI with the password replaced by `**` and the virtual host `/` shown as `//`, as Nameko logs it:
     /// `amqp://guest:**@127.0.0.1:5672//`. `pyamqp` is shown as `amqp`.
     public var redacted: String {
@@ -231,5 +255,14 @@ public struct AMQPURL: Sendable, Hashable, CustomStringConvertible {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var text = self
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return text
     }
 }

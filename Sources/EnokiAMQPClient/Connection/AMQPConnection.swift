@@ -93,6 +93,30 @@ public final class AMQPConnection: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = AMQPConnection.silentLogger
     ) async throws(AMQPError) -> AMQPConnection {
+        guard !configuration.failoverNodes.isEmpty else {
+            return try await Self.connect(node: configuration, eventLoopGroup: eventLoopGroup, logger: logger)
+        }
+        var failures: [AMQPError] = []
+        for node in configuration.nodes {
+            do {
+                return try await Self.connect(node: node, eventLoopGroup: eventLoopGroup, logger: logger)
+            } catch  where error.isWorthTryingAnotherNode {
+                failures.append(error)
+            }
+        }
+        throw AMQPError(
+            .connectionFailed,
+            "could not connect to any broker: " + failures.map(\.message).joined(separator: "; "),
+            underlying: failures.last
+        )
+    }
+
+    /// Connects to the one node a configuration names (its failover nodes aside).
+    private static func connect(
+        node configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) async throws(AMQPError) -> AMQPConnection {
         let eventLoop = eventLoopGroup.next()
         let sslContext: NIOSSLContext?
         let serverHostname: String?

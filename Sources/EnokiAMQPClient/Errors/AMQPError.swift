@@ -120,3 +120,15 @@ extension AMQPError {
         return AMQPMethod.name(classID: classID, methodID: methodID) ?? "\(classID).\(methodID)"
     }
 }
+
+extension AMQPError {
+    /// Whether a failed connection attempt is one that another node of the cluster may not share: no socket, a
+    /// failed handshake, a connection dropped or closed by a node that is going down. A refused login or virtual
+    /// host is the cluster's answer (its nodes share users and virtual hosts), so the attempt ends there.
+    var isWorthTryingAnotherNode: Bool {
+        switch self.code {
+        case .authenticationFailed, .virtualHostRefused, .invalidURL, .cancelled, .clientStopped: false
+        default: true
+        }
+    }
+}

@@ -126,11 +126,18 @@ public final class AMQPClient: Service, Sendable {
     /// Connects and keeps the connection open until graceful shutdown or cancellation, then closes it.
     public func run() async throws {
         var attempt = 0
+        // The nodes of the cluster, taken in turn: a failed attempt moves on to the next node at once until each
+        // has failed once, then waits its turn in the backoff; a lost connection is followed by an attempt on the
+        // next node, so that a node that went away is not the first one asked.
+        let nodes = self.configuration.nodes
+        var node = 0
+        var failedInRound = 0
         while !Task.isCancelled && !self.isShuttingDown {
+            let target = nodes[node]
             let connection: AMQPConnection
             do {
                 connection = try await AMQPConnection.connect(
-                    configuration: self.configuration,
+                    configuration: target,
                     eventLoopGroup: self.eventLoopGroup,
                     logger: self.logger
                 )
@@ -144,17 +151,31 @@ public final class AMQPClient: Service, Sendable {
                 }
             } catch {
                 let amqpError = error as? AMQPError ?? AMQPError(.connectionFailed, "\(error)", underlying: error)
-                let delay = self.reconnectPolicy.delay(attempt: attempt)
-                attempt += 1
                 // The error names the broker already when the connection itself failed; the line names it once.
-                let url = self.configuration.redactedURL
+                let url = target.redactedURL
                 let prefix = "could not connect to \(url): "
                 let reason =
                     amqpError.message.hasPrefix(prefix)
                     ? String(amqpError.message.dropFirst(prefix.count)) : amqpError.message
+                failedInRound += 1
+                let next = (node + 1) % nodes.count
+                node = next
+                if failedInRound < nodes.count, amqpError.isWorthTryingAnotherNode {
+                    let nextURL = nodes[next].redactedURL
+                    self.logger.warning(
+                        "could not connect to \(url) (\(reason)); trying \(nextURL)",
+                        metadata: [LogKey.broker: "\(url)"]
+                    )
+                    self.failed(amqpError)
+                    self.emit(.connectFailed(amqpError, retryIn: .zero))
+                    continue
+                }
+                failedInRound = 0
+                let delay = self.reconnectPolicy.delay(attempt: attempt)
+                attempt += 1
                 self.logger.warning(
                     "could not connect to \(url) (\(reason)); retrying in \(Self.format(delay)) seconds",
-                    metadata: [LogKey.broker: "\(self.configuration.redactedURL)", LogKey.attempt: "\(attempt)"]
+                    metadata: [LogKey.broker: "\(url)", LogKey.attempt: "\(attempt)"]
                 )
                 self.failed(amqpError)
                 self.emit(.connectFailed(amqpError, retryIn: delay))
@@ -168,6 +189,8 @@ public final class AMQPClient: Service, Sendable {
                 continue
             }
             let openedAt = ContinuousClock.now
+            failedInRound = 0
+            node = (node + 1) % nodes.count  // where the attempt after a loss of this connection goes
             self.setCurrent(connection)
             self.emit(.connected(connection))
             // Subscribed before anything can block the connection; read in a child of this run, which ends when
