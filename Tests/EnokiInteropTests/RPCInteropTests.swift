@@ -149,13 +149,19 @@ import Testing
                 // Swift client → Python: the Python worker sees the context and its stack.
                 let seen = try await rpc.py_echo.whoami()
                 #expect(seen["language"] == "en-gb")
-                #expect(seen["data"] == ["language": "en-gb", "user_id": 42, "auth_token": "tok"])
+                // Python takes every header into its context data: the client's deadline too (its default timeout).
+                let pythonData = seen["data"]?.objectValue ?? [:]
+                #expect(pythonData["x-enoki-deadline"]?.intValue ?? 0 > 0)
+                #expect(
+                    JSONObject(pythonData.filter { $0.key != "x-enoki-deadline" }.map { ($0.key, $0.value) })
+                        == ["language": "en-gb", "user_id": 42, "auth_token": "tok"]
+                )
                 let pythonStack = seen["stack"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 #expect(pythonStack.count == 2)
                 #expect(pythonStack.first == clientID)
                 #expect(pythonStack.last?.hasPrefix("py_echo.whoami.") == true)
 
-                // Swift client → Python → Swift: Python keeps 1 + 1 entries; Swift (10 + 1) keeps all it got.
+                // Swift client → Python → Swift: Python keeps 1 + 1 entries; Swift (10 + 1) keeps all it got, and keeps the deadline Python passed on out of its data.
                 let chain = try await rpc.py_echo.via_swift()
                 let mine = chain["mine"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 #expect(mine.count == 2)
@@ -171,7 +177,13 @@ import Testing
                 let cut = fromSwift["stack"]?.arrayValue?.compactMap(\.stringValue) ?? []
                 #expect(cut.count == 2)
                 #expect(cut.first?.hasPrefix("swift_echo.call_python.") == true)
-                #expect(fromSwift["data"] == ["language": "en-gb", "user_id": 42, "auth_token": "tok"])
+                // The Swift service's own call has a timeout: Python sees its deadline, not the client's.
+                let fromSwiftData = fromSwift["data"]?.objectValue ?? [:]
+                #expect(fromSwiftData["x-enoki-deadline"]?.intValue ?? 0 > 0)
+                #expect(
+                    JSONObject(fromSwiftData.filter { $0.key != "x-enoki-deadline" }.map { ($0.key, $0.value) })
+                        == ["language": "en-gb", "user_id": 42, "auth_token": "tok"]
+                )
 
                 // Case 13 from inside a Swift service: Python's kombu envelopes decode into Swift types.
                 let types = try await rpc.swift_echo.python_types()

@@ -63,7 +63,7 @@ public enum EventHandlerQueue {
                 routingKey: eventType,
                 durable: true,
                 autoDelete: !reliableDelivery
-            )
+            ).declared(as: config.queueType)
         case .singleton:
             return QueueSpec(
                 base,
@@ -71,7 +71,7 @@ public enum EventHandlerQueue {
                 routingKey: eventType,
                 durable: true,
                 autoDelete: !reliableDelivery
-            )
+            ).declared(as: config.queueType)
         case .broadcast(let stable):
             if stable == nil && reliableDelivery {
                 throw EnokiError(

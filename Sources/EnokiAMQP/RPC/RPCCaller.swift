@@ -16,7 +16,9 @@ import NIOCore
 ///
 /// A call's timeout counts from the moment the call is made: the wait for the reply queue, for a connection, for
 /// the publisher channel and for a socket that takes more bytes count against it, as the wait for the reply does.
-/// Cancelling the calling task ends the call at once.
+/// Cancelling the calling task ends the call at once. A call with a timeout sends its deadline with the request
+/// (``WireDeadline``): the broker drops the request once it has expired in the queue, and an Enoki service skips
+/// it, or cancels its worker, once the deadline has passed.
 struct RPCCaller: Sendable {
     let transport: AMQPTransport
     let listener: ReplyListener
@@ -49,6 +51,11 @@ struct RPCCaller: Sendable {
         }
         defer { timer?.cancel() }
         let target = RPCRequest.Target.method(service: service, method: method)
+        let deadline = timeout.map { WireDeadline(after: $0) }
+        var headers = headers
+        if let deadline {
+            headers[WireDeadline.header] = .int64(deadline.epochMilliseconds)
+        }
         let request = RPCRequest(
             body: RPCMessage.requestBody(args: args, kwargs: kwargs),
             exchange: self.exchange,
@@ -58,7 +65,8 @@ struct RPCCaller: Sendable {
                 replyTo: self.listener.routingKey,
                 headers: headers
             ),
-            target: target
+            target: target,
+            deadline: deadline
         )
         let body: ByteBuffer
         do {

@@ -22,6 +22,8 @@ struct RPCRequest: Sendable {
     var properties: BasicProperties
     /// What the request is for.
     var target: Target
+    /// The caller's deadline, sent with the request (``WireDeadline``); `nil` when the call has no timeout.
+    var deadline: WireDeadline? = nil
 
     /// What a request is for, as errors name it.
     enum Target: Sendable, CustomStringConvertible {
@@ -50,13 +52,18 @@ struct RPCRequest: Sendable {
     ///
     /// - Throws: The transport's error when the request could not be handed to a connection at all.
     func send(on transport: AMQPTransport, settling slot: ReplySlot, attempt: Int = 0) async throws {
+        var properties = self.properties
+        if let deadline = self.deadline {
+            // Counted from now: a request sent again after a lost connection has less time left.
+            properties.expiration = deadline.expiration()
+        }
         let confirmation = try await transport.publish(
             OutgoingMessage(
                 body: self.body,
                 exchange: self.exchange,
                 routingKey: self.routingKey,
                 mandatory: true,
-                properties: self.properties
+                properties: properties
             ),
             attempt: attempt
         )

@@ -97,15 +97,15 @@ struct RPCServer: Sendable {
     /// The name of a service's RPC queue: `rpc-{service}`.
     static func queueName(service: String) -> String { "rpc-\(service)" }
 
-    /// The queue `rpc-{service}` (durable, no arguments) bound to the RPC exchange (topic, durable) with
-    /// `{service}.*`: what the server declares, and what the topology dry run shows.
+    /// The queue `rpc-{service}` (durable; a quorum queue when `QUEUE_TYPE` says so) bound to the RPC exchange
+    /// (topic, durable) with `{service}.*`: what the server declares, and what the topology dry run shows.
     static func queue(service: String, config: EnokiConfig) -> QueueSpec {
         QueueSpec(
             self.queueName(service: service),
             exchange: ExchangeSpec(config.rpcExchange, type: .topic, durable: true),
             routingKey: "\(service).*",
             durable: true
-        )
+        ).declared(as: config.queueType)
     }
 
     /// Declares the RPC exchange and queue and consumes the queue.
@@ -144,7 +144,14 @@ struct RPCServer: Sendable {
             }
         } else if let context = method?.context ?? self.anyContext {
             let signature = method?.signature
-            Self.answer(delivery, replyTo: replyTo, methodName: methodName, on: context, self.replier) { slot in
+            Self.answer(
+                delivery,
+                replyTo: replyTo,
+                methodName: methodName,
+                on: context,
+                self.replier,
+                deadline: method == nil ? nil : WireDeadline(headers: delivery.properties.headers)
+            ) { slot in
                 switch self.read(delivery, methodName: methodName, signature: signature) {
                 case .success(let arguments):
                     let (data, parentStack) = ContextHeaders.context(from: delivery.properties.headers)
@@ -168,12 +175,17 @@ struct RPCServer: Sendable {
     }
 
     /// Hands a request to a worker of `context`, which answers it with what `produce` gives.
+    ///
+    /// With a caller's `deadline` (``WireDeadline``), a request whose deadline has passed when its turn comes is
+    /// acknowledged unanswered and its method does not run, and a worker still running when the deadline passes
+    /// is cancelled and its result dropped: the caller has given up, and nothing would read the reply.
     static func answer<E: Entrypoint>(
         _ delivery: AMQPDelivery,
         replyTo: String,
         methodName: String,
         on context: EntrypointContext<E>,
         _ replier: RPCReply.Replier,
+        deadline: WireDeadline? = nil,
         produce: @escaping @Sendable (WorkerSlot<E>) async -> Result<JSONValue, any Error>
     ) {
         let accepted = context.spawn(
@@ -184,7 +196,28 @@ struct RPCServer: Sendable {
                     replier.logger.debug("work from a closed channel skipped", metadata: ["method": "\(methodName)"])
                     return
                 }
-                let result = await produce(slot)
+                guard let deadline else {
+                    await RPCReply.send(await produce(slot), to: replyTo, request: delivery, from: replier)
+                    return
+                }
+                let late = -deadline.remainingMilliseconds()
+                guard late < 0 else {
+                    context.refused()
+                    replier.logger.info(
+                        "RPC request skipped: its caller's deadline passed \(late) ms before its turn came",
+                        metadata: ["queue": "\(replier.queueName)", "method": "\(methodName)"]
+                    )
+                    try? delivery.ack()
+                    return
+                }
+                guard let result = await deadline.run({ await produce(slot) }) else {
+                    replier.logger.warning(
+                        "RPC worker cancelled: its caller's deadline passed while it ran",
+                        metadata: ["queue": "\(replier.queueName)", "method": "\(methodName)"]
+                    )
+                    try? delivery.ack()
+                    return
+                }
                 await RPCReply.send(result, to: replyTo, request: delivery, from: replier)
             }
         )

@@ -71,6 +71,7 @@ extension EnokiConfig {
                 "serializer \(self.serializer) is not supported; Enoki speaks json, Nameko's default"
             )
         }
+        _ = try self.checkedQueueType()
         configuration.heartbeat = UInt16(clamping: max(self.heartbeat, 0))
         configuration.maximumMessageSize = UInt64(try self.maxMessageSize)
         configuration.connectionName = connectionName
@@ -138,6 +139,36 @@ extension EnokiConfig {
                 .configuration,
                 "AMQP_URI must be a broker URI such as amqp://user:password@host:5672/, not a \(other.pythonTypeName)"
             )
+        }
+    }
+
+    /// `QUEUE_TYPE` (an Enoki key): `classic` (the default, as Nameko declares them) or `quorum`, the type of a
+    /// service's own durable queues: its RPC queue `rpc-{service}` and the queues of its service-pool and singleton
+    /// event handlers with reliable delivery. Quorum queues are replicated across the nodes of a RabbitMQ cluster
+    /// (three nodes or more, so that a majority survives one going down) and keep their messages when a node is
+    /// lost; a classic queue lives on one node and is unusable while that node is down.
+    ///
+    /// Every instance of a service must declare its queues alike: the broker refuses a declaration that differs
+    /// (`PRECONDITION_FAILED - inequivalent arg 'x-queue-type'`), so a Python Nameko instance on the same queue
+    /// must declare it with `x-queue-type: quorum` too, and a queue that exists as classic must be deleted (or
+    /// moved with a new name) before the setting changes. Broadcast queues, handlers without reliable delivery
+    /// and reply queues stay classic: quorum queues cannot be exclusive or auto-deleted.
+    public var queueType: AMQPQueueType {
+        self.string("QUEUE_TYPE").flatMap { AMQPQueueType(rawValue: $0.lowercased()) } ?? .classic
+    }
+
+    /// Checks `QUEUE_TYPE`: absent, `classic` or `quorum`.
+    func checkedQueueType() throws -> AMQPQueueType {
+        switch self.values["QUEUE_TYPE"] {
+        case nil, .null?:
+            return .classic
+        case .string(let name)?:
+            guard let type = AMQPQueueType(rawValue: name.lowercased()) else {
+                throw EnokiError(.configuration, "QUEUE_TYPE \(name) is not classic or quorum")
+            }
+            return type
+        case .some(let other):
+            throw EnokiError(.configuration, "QUEUE_TYPE must be classic or quorum, not a \(other.pythonTypeName)")
         }
     }
 

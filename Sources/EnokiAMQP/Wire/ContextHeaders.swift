@@ -45,6 +45,9 @@ public enum ContextHeaders {
         var stack: [String] = []
         for entry in headers {
             let key = entry.key.hasPrefix(self.prefix) ? String(entry.key.dropFirst(self.prefix.count)) : entry.key
+            // The caller's deadline is the request's (as it came, or as a Python service passed it on as context
+            // data), not context data of this worker's own calls.
+            if key == WireDeadline.header { continue }
             if key == "call_id_stack" {
                 switch entry.value {
                 case .array(let elements):
